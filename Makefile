@@ -1,0 +1,54 @@
+# itsim: `make simulate` and `make test` work on a fresh machine: they create .venv and install
+# the project (with dev and notebook extras) when it is missing or pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CONFIG ?= configs/default.yaml
+RUNS   ?=
+JOBS   ?=
+ARGS   ?=
+
+.PHONY: help install simulate test lint format bench notebooks clean
+
+help:
+	@echo "make simulate   run configs/default.yaml (1,000 replications per scenario) into results/default/"
+	@echo "make test       run the whole test suite"
+	@echo "make bench      ticket throughput of the model against bare SimPy"
+	@echo "make lint       ruff check and format check"
+	@echo "make clean      remove results, caches and .venv"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "itsim needs Python >= 3.11, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+simulate: $(STAMP)
+	$(BIN)/itsim run $(CONFIG) $(if $(RUNS),--runs $(RUNS)) $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_tickets.py
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	find results -mindepth 1 -not -name README.md -exec rm -rf {} +
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,201 @@
+"""Load YAML configs safely, resolve `extends` chains by deep merge, and validate into an Experiment."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulation.config.schema import ConfigValueError, Experiment, _expectation
+from simulation.errors import NO_VALUE, ConfigError
+
+Origins = dict[tuple[str, ...], str]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read one YAML mapping with the safe loader; errors become ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", NO_VALUE, "file not found") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "", NO_VALUE, f"cannot read file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(str(path), "", NO_VALUE, f"YAML syntax error at {where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "", type(data).__name__, "a mapping of keys at the top level")
+    return data
+
+
+def deep_merge(
+    base: dict[str, Any], override: dict[str, Any], origins: Origins, file: str, prefix=()
+) -> dict[str, Any]:
+    """Merge `override` into a copy of `base`: mappings merge key by key, other values replace.
+
+    A key set to null in the override removes a mapping entry of the base (e.g. a scenario).
+    `origins` records, for every key path, the file that last set it.
+    """
+    merged = dict(base)
+    for key, value in override.items():
+        path = (*prefix, str(key))
+        if value is None and isinstance(base.get(key), dict):
+            merged.pop(key, None)
+            origins[path] = file
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = deep_merge(base[key], value, origins, file, path)
+        else:
+            merged[key] = value
+            _mark(origins, path, value, file)
+    origins.setdefault(prefix, file)
+    return merged
+
+
+def _mark(origins: Origins, path: tuple[str, ...], value: Any, file: str) -> None:
+    origins[path] = file
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _mark(origins, (*path, str(key)), sub, file)
+
+
+def load_tree(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins]:
+    """Read a config and everything it extends; return the merged tree and each key's file."""
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved in _seen:
+        chain = " -> ".join(str(p) for p in (*_seen, resolved))
+        raise ConfigError(str(path), "extends", str(path), f"no cycle of extends ({chain})")
+    data = read_yaml(path)
+    extends = data.pop("extends", None)
+    bases: list[str]
+    if extends is None:
+        bases = []
+    elif isinstance(extends, str):
+        bases = [extends]
+    elif isinstance(extends, list) and all(isinstance(b, str) for b in extends):
+        bases = extends
+    else:
+        raise ConfigError(str(path), "extends", extends, "a file name or a list of file names")
+    tree: dict[str, Any] = {}
+    origins: Origins = {}
+    for base in bases:
+        base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+        if not base_path.exists():
+            raise ConfigError(str(path), "extends", base, f"an existing file ({base_path})")
+        base_tree, base_origins = load_tree(base_path, (*_seen, resolved))
+        origins.update(base_origins)
+        tree = deep_merge(tree, base_tree, origins, str(base_path))
+        origins.update(base_origins)
+    tree = deep_merge(tree, data, origins, str(path))
+    return tree, origins
+
+
+def _file_for(loc: tuple[str, ...], origins: Origins, default: str) -> str:
+    for n in range(len(loc), -1, -1):
+        file = origins.get(loc[:n])
+        if file is not None:
+            return file
+    return default
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that owns the mapping at `loc` (for 'did you mean' hints)."""
+    current: Any = Experiment
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+        current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated so that a field's model or dict type shows."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _config_error(exc: ValidationError, origins: Origins, file: str) -> ConfigError:
+    errors = exc.errors()
+    first = errors[0]
+    loc = tuple(str(part) for part in first["loc"])
+    value = first.get("input", NO_VALUE)
+    ctx = first.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, ConfigValueError):
+        loc = loc + tuple(p for p in inner.subpath.split(".") if p)
+        value = inner.value
+        expected = inner.expected
+    elif first["type"] == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        known = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
+        expected = "a known key" + (f"; did you mean '{close[0]}'?" if close else "")
+        if known and not close:
+            expected += f" (one of {', '.join(known)})"
+        value = loc[-1]
+        return ConfigError(_file_for(loc, origins, file), ".".join(loc), NO_VALUE,
+                           f"unknown key '{loc[-1]}' — expected {expected}")
+    elif first["type"] == "missing":
+        return ConfigError(_file_for(loc[:-1], origins, file), ".".join(loc), NO_VALUE,
+                           "required key is missing")
+    else:
+        expected = _expectation(first)
+    more = len(errors) - 1
+    if more:
+        expected += f" (and {more} more error{'s' if more > 1 else ''})"
+    return ConfigError(_file_for(loc, origins, file), ".".join(loc), value, expected)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Load, merge and validate a config file into an immutable Experiment.
+
+    Raises ConfigError with a one-line message naming file, key path, value and expectation.
+    """
+    tree, origins = load_tree(path)
+    try:
+        return Experiment.model_validate(tree)
+    except ValidationError as exc:
+        raise _config_error(exc, origins, str(path)) from None
+
+
+def experiment_from_dict(tree: dict[str, Any], source: str = "<dict>") -> Experiment:
+    """Validate an in-memory config tree (notebooks, tests) with the same error messages."""
+    try:
+        return Experiment.model_validate(tree)
+    except ValidationError as exc:
+        raise _config_error(exc, {}, source) from None
+
+
+def config_hash(tree: dict[str, Any]) -> str:
+    """A stable short hash of a resolved config tree (provenance in results and plot footers)."""
+    text = json.dumps(tree, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

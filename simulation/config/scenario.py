@@ -1,0 +1,122 @@
+"""One scenario's view of an experiment, and the walk over its uncertain parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from simulation.config.schema import (
+    INTERNAL,
+    Company,
+    Experiment,
+    Provider,
+    Role,
+    Security,
+    Service,
+    StaffPolicy,
+    Strict,
+    Team,
+    Uncertain,
+)
+
+
+class ScenarioSpec(Strict):
+    """Everything the model needs for one scenario; parameter paths match the experiment's."""
+
+    name: str
+    label: str
+    label_de: str
+    horizon_years: int
+    discount_rate: float
+    company: Company
+    services: dict[str, Service]
+    sourcing: dict[str, str]
+    staff: StaffPolicy
+    roles: dict[str, Role]
+    team: Team
+    providers: dict[str, Provider]
+    security: Security
+
+    def is_internal(self, service: str) -> bool:
+        return self.sourcing[service] == INTERNAL
+
+
+def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
+    """Build the view of scenario `name`: only the roles and providers it uses."""
+    scenario = experiment.scenarios[name]
+    used_providers = {p for p in scenario.sourcing.values() if p != INTERNAL}
+    return ScenarioSpec(
+        name=name,
+        label=scenario.label or name,
+        label_de=scenario.label_de or scenario.label or name,
+        horizon_years=experiment.simulation.horizon_years,
+        discount_rate=experiment.simulation.discount_rate,
+        company=experiment.company,
+        services=experiment.services,
+        sourcing=dict(scenario.sourcing),
+        staff=experiment.scenario_staff(name),
+        roles={r: experiment.roles[r] for r, n in scenario.team.roles.items() if n > 0},
+        team=scenario.team,
+        providers={p: _used_contracts(experiment.providers[p], p, scenario.sourcing) for p in sorted(used_providers)},
+        security=experiment.security,
+    )
+
+
+def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> Provider:
+    contracts = {sid: c for sid, c in provider.contracts.items() if sourcing.get(sid) == pid}
+    return provider.model_copy(update={"contracts": contracts})
+
+
+_SKIP_FIELDS = {"team", "sourcing"}
+
+
+def find_uncertain(obj: Any, prefix: str = "") -> list[tuple[str, Uncertain]]:
+    """All uncertain parameters below `obj`, as (dotted path, Uncertain), in a stable order."""
+    found: list[tuple[str, Uncertain]] = []
+    if isinstance(obj, Uncertain):
+        found.append((prefix, obj))
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            if name in _SKIP_FIELDS:
+                continue
+            found.extend(find_uncertain(getattr(obj, name), _join(prefix, name)))
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            found.extend(find_uncertain(value, _join(prefix, str(key))))
+    elif isinstance(obj, tuple | list):
+        for i, value in enumerate(obj):
+            found.extend(find_uncertain(value, _join(prefix, str(i))))
+    return found
+
+
+def resolve(obj: Any, values: dict[str, float], prefix: str = "") -> Any:
+    """A copy of `obj` with every uncertain parameter replaced by its value from `values`."""
+    if isinstance(obj, Uncertain):
+        return float(values[prefix])
+    if isinstance(obj, BaseModel):
+        updates = {}
+        for name in type(obj).model_fields:
+            if name in _SKIP_FIELDS:
+                continue
+            old = getattr(obj, name)
+            new = resolve(old, values, _join(prefix, name))
+            if new is not old:
+                updates[name] = new
+        return obj.model_copy(update=updates) if updates else obj
+    if isinstance(obj, dict):
+        out = {k: resolve(v, values, _join(prefix, str(k))) for k, v in obj.items()}
+        return obj if all(out[k] is obj[k] for k in obj) else out
+    if isinstance(obj, tuple):
+        out_t = tuple(resolve(v, values, _join(prefix, str(i))) for i, v in enumerate(obj))
+        return obj if all(a is b for a, b in zip(out_t, obj, strict=True)) else out_t
+    return obj
+
+
+def central_values(obj: Any) -> dict[str, float]:
+    """Each uncertain parameter at its mean (for deterministic checks and previews)."""
+    return {path: unc.mean for path, unc in find_uncertain(obj)}
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name

@@ -1,0 +1,566 @@
+"""The experiment schema: pydantic models that validate a merged YAML tree into one immutable experiment."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
+
+from simulation.config.distributions import (
+    Distribution,
+    DistributionSpecError,
+    Fixed,
+    parse_distribution,
+)
+
+SEVERITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+INTERNAL = "internal"
+
+
+class ConfigValueError(ValueError):
+    """A validation failure deeper than the field pydantic reports: carries a sub-path and value."""
+
+    def __init__(self, subpath: str, value: Any, expected: str) -> None:
+        self.subpath = subpath
+        self.value = value
+        self.expected = expected
+        super().__init__(f"@{subpath}@{expected}")
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers that may be uncertain, and distributions sampled per event
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """A parameter whose true value is unknown: drawn once per replication from `dist`."""
+
+    dist: Distribution
+
+    def __repr__(self) -> str:
+        return f"Uncertain({self.dist!r})"
+
+    @property
+    def mean(self) -> float:
+        return float(self.dist.mean)
+
+
+def _support_check(dist: Distribution, low: float | None, high: float | None, what: str) -> None:
+    lo, hi = dist.support
+    if low is not None and lo < low - 1e-12:
+        raise ValueError(f"{what} (the distribution {dist!r} reaches {lo:g})")
+    if high is not None and hi > high + 1e-12:
+        raise ValueError(f"{what} (the distribution {dist!r} reaches {hi:g})")
+
+
+def _number_or_dist(value: Any) -> float | Distribution:
+    if isinstance(value, bool):
+        raise ValueError("a number or a distribution spec, not a boolean")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError("a finite number")
+        return float(value)
+    if isinstance(value, dict | str):
+        try:
+            return parse_distribution(value)
+        except DistributionSpecError as exc:
+            raise ConfigValueError(exc.key, exc.value, str(exc)) from None
+    if isinstance(value, Uncertain):
+        return value.dist
+    if isinstance(value, Distribution):
+        return value
+    raise ValueError("a number or a distribution spec such as {dist: pert, min: 1, mode: 2, max: 4}")
+
+
+def _param_validator(low: float | None, high: float | None, what: str, strict_low: bool = False):
+    def validate(value: Any) -> float | Uncertain:
+        parsed = _number_or_dist(value)
+        if isinstance(parsed, Fixed):
+            parsed = float(parsed.mean)
+        if isinstance(parsed, float):
+            if low is not None and (parsed < low or (strict_low and parsed <= low)):
+                raise ValueError(what)
+            if high is not None and parsed > high:
+                raise ValueError(what)
+            return parsed
+        _support_check(parsed, low, high, what)
+        return Uncertain(parsed)
+
+    return PlainValidator(validate)
+
+
+def _event_validator(low: float | None, what: str):
+    def validate(value: Any) -> Distribution:
+        parsed = _number_or_dist(value)
+        dist = Fixed(parsed) if isinstance(parsed, float) else parsed
+        if low is not None:
+            _support_check(dist, low, None, what)
+        return dist
+
+    return PlainValidator(validate)
+
+
+# An uncertain parameter: a number, or a distribution drawn once per replication.
+Param = Annotated[float | Uncertain, _param_validator(None, None, "a number")]
+NonNegParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value >= 0")]
+PosParam = Annotated[
+    float | Uncertain, _param_validator(0.0, None, "a value > 0", strict_low=True)
+]
+ProbParam = Annotated[
+    float | Uncertain, _param_validator(0.0, 1.0, "a probability between 0 and 1")
+]
+# A distribution sampled afresh for every event (ticket effort, repair time, loss per event).
+EventDist = Annotated[Distribution, _event_validator(0.0, "a distribution of values >= 0")]
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Choices
+# --------------------------------------------------------------------------------------------
+
+
+class SamplingMethod(StrEnum):
+    RANDOM = "random"
+    LHS = "lhs"
+    SOBOL = "sobol"
+
+
+class Coverage(StrEnum):
+    BUSINESS_HOURS = "business_hours"
+    ON_CALL = "on_call"
+    ALWAYS = "24x7"
+
+
+class ContractCoverage(StrEnum):
+    BUSINESS_HOURS = "business_hours"
+    ALWAYS = "24x7"
+
+
+class TenureDistribution(StrEnum):
+    EXPONENTIAL = "exponential"
+    WEIBULL = "weibull"
+
+
+class FailureDistribution(StrEnum):
+    EXPONENTIAL = "exponential"
+    WEIBULL = "weibull"
+
+
+class CostCategory(StrEnum):
+    PERSONNEL = "personnel"
+    VENDOR_MANAGEMENT = "vendor_management"
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+
+
+class SimulationSettings(Strict):
+    """How long and how often to simulate."""
+
+    horizon_years: int = Field(5, ge=1, le=30)
+    runs: int = Field(1000, ge=1)
+    seed: int = Field(20261126, ge=0)
+    discount_rate: float = Field(0.08, gt=-1.0, le=1.0)
+    sampling: SamplingMethod = SamplingMethod.RANDOM
+
+
+class BusinessHours(Strict):
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    start_hour: int = Field(8, ge=0, le=23)
+    end_hour: int = Field(18, ge=1, le=24)
+
+    @model_validator(mode="after")
+    def _check(self) -> BusinessHours:
+        for i, day in enumerate(self.days):
+            if day not in WEEKDAYS:
+                raise ConfigValueError(f"days.{i}", day, f"one of {', '.join(WEEKDAYS)}")
+        if len(set(self.days)) != len(self.days):
+            raise ConfigValueError("days", list(self.days), "each weekday at most once")
+        if self.end_hour <= self.start_hour:
+            raise ConfigValueError(
+                "end_hour", self.end_hour, f"an hour after start_hour (={self.start_hour})"
+            )
+        return self
+
+    @property
+    def weekday_numbers(self) -> tuple[int, ...]:
+        return tuple(sorted(WEEKDAYS.index(d) for d in self.days))
+
+
+class Company(Strict):
+    """The company whose IT is simulated."""
+
+    name: str = "Company"
+    employees: int = Field(gt=0)
+    loaded_hourly_cost_eur: NonNegParam
+    on_costs_share: NonNegParam = 0.28
+    wage_growth_per_year: Param = 0.03
+    business_hours: BusinessHours = BusinessHours()
+
+
+class Severity(Strict):
+    share: Probability
+    effort_hours: EventDist
+    users_affected: NonNegParam = 1.0
+    productivity_loss: ProbParam = 0.5
+
+
+class Outages(Strict):
+    mtbf_hours: PosParam
+    time_to_failure: FailureDistribution = FailureDistribution.EXPONENTIAL
+    weibull_shape: float = Field(1.5, gt=0.0)
+    repair_hours: EventDist
+    productivity_loss: ProbParam = 1.0
+
+
+class InternalCosts(Strict):
+    hardware_eur: NonNegParam = 0.0
+    refresh_years: float = Field(5.0, gt=0.0)
+    first_purchase_year: float = Field(0.0, ge=0.0)
+    licences_eur_per_user_per_month: NonNegParam = 0.0
+    running_eur_per_month: NonNegParam = 0.0
+
+
+class KnowledgeEffect(Strict):
+    effort: NonNegParam = 1.0
+    outage_rate: NonNegParam = 0.5
+    repair: NonNegParam = 1.0
+
+
+class Service(Strict):
+    name: str
+    name_de: str | None = None
+    skill: str
+    users: int | None = Field(None, ge=0)
+    incidents_per_user_per_month: NonNegParam
+    business_hours_share: Probability | None = None
+    severities: dict[str, Severity]
+    outages: Outages | None = None
+    lost_margin_eur_per_hour: NonNegParam = 0.0
+    internal_costs: InternalCosts = InternalCosts()
+    knowledge_effect: KnowledgeEffect = KnowledgeEffect()
+    knowledge_half_life_years: PosParam | None = None
+    key_person_share: ProbParam = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Service:
+        keys = set(self.severities)
+        if keys != set(SEVERITIES):
+            missing = sorted(set(SEVERITIES) - keys)
+            extra = sorted(keys - set(SEVERITIES))
+            detail = (f"missing {missing}" if missing else "") + (
+                f" unknown {extra}" if extra else ""
+            )
+            raise ConfigValueError(
+                "severities", sorted(keys), f"exactly P1, P2, P3, P4 ({detail.strip()})"
+            )
+        total = sum(self.severities[s].share for s in SEVERITIES)
+        if abs(total - 1.0) > 1e-6:
+            raise ConfigValueError(
+                "severities",
+                {s: self.severities[s].share for s in SEVERITIES},
+                f"shares summing to 1 (they sum to {total:g})",
+            )
+        return self
+
+
+class StaffPolicy(Strict):
+    """How people come, go, learn and forget; applies to every role unless a scenario overrides."""
+
+    turnover_rate_per_year: NonNegParam
+    tenure_distribution: TenureDistribution = TenureDistribution.EXPONENTIAL
+    weibull_shape: float = Field(1.5, gt=0.0)
+    notice_period_months: NonNegParam = 1.0
+    time_to_fill_months: EventDist
+    recruiting_cost_share_of_salary: NonNegParam = 0.2
+    onboarding_months: NonNegParam = 6.0
+    new_hire_productivity: ProbParam = 0.5
+    new_hire_knowledge: ProbParam = 0.6
+    initial_knowledge: ProbParam = 0.9
+    knowledge_half_life_years: PosParam = 3.0
+    training_days_per_year: NonNegParam = 5.0
+    training_sessions_per_year: int = Field(2, ge=1, le=52)
+    knowledge_gain_per_training_day: NonNegParam = 0.05
+    training_cost_eur_per_day: NonNegParam = 600.0
+    vacation_days_per_year: NonNegParam = 30.0
+    sick_days_per_year: NonNegParam = 10.0
+    sickness_episode_days: PosParam = 3.0
+    key_person_rebuild_months: NonNegParam = 12.0
+    on_call_allowance_eur_per_week: NonNegParam = 0.0
+    on_call_callout_hours: NonNegParam = 0.5
+    working_hours_per_week: float = Field(40.0, gt=0.0, le=168.0)
+
+
+class Role(Strict):
+    name: str | None = None
+    skills: tuple[str, ...] = Field(min_length=1)
+    annual_salary_eur: NonNegParam
+    cost_category: CostCategory = CostCategory.PERSONNEL
+
+
+class CreditTier(Strict):
+    below: Probability
+    credit_share: Probability
+
+
+class SLA(Strict):
+    response_hours: dict[str, float]
+    resolution_hours: dict[str, float]
+    availability: Probability = 0.999
+    credit_tiers: tuple[CreditTier, ...] = ()
+    credit_cap_share: Probability = 1.0
+
+    @model_validator(mode="after")
+    def _check(self) -> SLA:
+        for name in ("response_hours", "resolution_hours"):
+            table = getattr(self, name)
+            if set(table) != set(SEVERITIES):
+                raise ConfigValueError(name, sorted(table), "targets for exactly P1, P2, P3, P4")
+            for sev, hours in table.items():
+                if not hours > 0:
+                    raise ConfigValueError(f"{name}.{sev}", hours, "a target in hours > 0")
+        return self
+
+
+class Contract(Strict):
+    """What a provider delivers for one service, and at what price."""
+
+    fee_per_user_per_month_eur: NonNegParam = 0.0
+    fixed_fee_per_month_eur: NonNegParam = 0.0
+    fee_per_ticket_eur: NonNegParam = 0.0
+    setup_cost_eur: NonNegParam = 0.0
+    licences_retained_eur_per_user_per_month: NonNegParam = 0.0
+    response_hours: dict[str, EventDist]
+    resolution_hours: dict[str, EventDist]
+    sla: SLA
+    outage_rate_factor: NonNegParam = 1.0
+    repair_hours: EventDist | None = None
+    vendor_management_hours_per_month: NonNegParam = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Contract:
+        for name in ("response_hours", "resolution_hours"):
+            if set(getattr(self, name)) != set(SEVERITIES):
+                raise ConfigValueError(
+                    name, sorted(getattr(self, name)), "entries for exactly P1, P2, P3, P4"
+                )
+        return self
+
+
+class ProviderFailure(Strict):
+    annual_probability: ProbParam = 0.0
+    transition_cost_eur: NonNegParam = 0.0
+    degraded_months: NonNegParam = 3.0
+    degradation_factor: NonNegParam = 2.0
+    new_contract_premium: NonNegParam = 0.15
+
+
+class Provider(Strict):
+    name: str
+    coverage: ContractCoverage = ContractCoverage.ALWAYS
+    price_escalation_per_year: Param = 0.03
+    performance_factor: PosParam = 1.0
+    security_incidents_per_year: NonNegParam = 0.0
+    failure: ProviderFailure = ProviderFailure()
+    contracts: dict[str, Contract]
+
+
+class Security(Strict):
+    operations_service: str = "security_operations"
+    incidents_per_year_internal: NonNegParam = 0.0
+    knowledge_effect: NonNegParam = 1.0
+    loss_eur: EventDist = Fixed(0.0)
+    downtime_hours: EventDist = Fixed(0.0)
+    affected_services: dict[str, Probability] = {}
+
+
+class Team(Strict):
+    roles: dict[str, int] = {}
+    coverage: Coverage = Coverage.BUSINESS_HOURS
+    on_call_severities: tuple[str, ...] = ("P1",)
+    on_call_staff: int = Field(1, ge=0)
+    staff: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _check(self) -> Team:
+        for role, count in self.roles.items():
+            if count < 0:
+                raise ConfigValueError(f"roles.{role}", count, "a headcount >= 0")
+        for i, sev in enumerate(self.on_call_severities):
+            if sev not in SEVERITIES:
+                raise ConfigValueError(f"on_call_severities.{i}", sev, "one of P1, P2, P3, P4")
+        unknown = set(self.staff) - set(StaffPolicy.model_fields)
+        if unknown:
+            key = sorted(unknown)[0]
+            raise ConfigValueError(
+                f"staff.{key}", self.staff[key], _unknown_key_hint(key, StaffPolicy.model_fields)
+            )
+        return self
+
+
+class Scenario(Strict):
+    description: str = ""
+    label: str | None = None
+    label_de: str | None = None
+    sourcing: dict[str, str]
+    team: Team = Team()
+
+
+def _unknown_key_hint(key: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f"a known key; did you mean '{close[0]}'?" if close else "a known key"
+
+
+class Experiment(Strict):
+    """The whole validated experiment: settings, company, services, people, providers, scenarios."""
+
+    name: str = "experiment"
+    description: str = ""
+    simulation: SimulationSettings = SimulationSettings()
+    company: Company
+    services: dict[str, Service] = Field(min_length=1)
+    staff: StaffPolicy
+    roles: dict[str, Role] = {}
+    providers: dict[str, Provider] = {}
+    security: Security = Security()
+    scenarios: dict[str, Scenario] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Experiment:
+        for pid, provider in self.providers.items():
+            for sid in provider.contracts:
+                if sid not in self.services:
+                    raise ConfigValueError(
+                        f"providers.{pid}.contracts.{sid}",
+                        sid,
+                        f"a service in `services` ({', '.join(self.services)})",
+                    )
+        if self.security.operations_service not in self.services:
+            raise ConfigValueError(
+                "security.operations_service",
+                self.security.operations_service,
+                f"a service in `services` ({', '.join(self.services)})",
+            )
+        for sid in self.security.affected_services:
+            if sid not in self.services:
+                raise ConfigValueError(
+                    f"security.affected_services.{sid}", sid, "a service in `services`"
+                )
+        for name, scenario in self.scenarios.items():
+            self._check_scenario(name, scenario)
+        return self
+
+    def _check_scenario(self, name: str, scenario: Scenario) -> None:
+        at = f"scenarios.{name}"
+        for sid, source in scenario.sourcing.items():
+            if sid not in self.services:
+                raise ConfigValueError(
+                    f"{at}.sourcing.{sid}",
+                    sid,
+                    f"a service in `services` ({', '.join(self.services)})",
+                )
+            if source != INTERNAL and source not in self.providers:
+                raise ConfigValueError(
+                    f"{at}.sourcing.{sid}",
+                    source,
+                    f"'internal' or a provider in `providers` ({', '.join(self.providers)})",
+                )
+            if source != INTERNAL and sid not in self.providers[source].contracts:
+                raise ConfigValueError(
+                    f"{at}.sourcing.{sid}",
+                    source,
+                    f"a provider with a contract for '{sid}' (providers.{source}.contracts)",
+                )
+        missing = [sid for sid in self.services if sid not in scenario.sourcing]
+        if missing:
+            raise ConfigValueError(
+                f"{at}.sourcing", sorted(scenario.sourcing), f"a source for every service (missing {missing})"
+            )
+        for role in scenario.team.roles:
+            if role not in self.roles:
+                raise ConfigValueError(
+                    f"{at}.team.roles.{role}", role, f"a role in `roles` ({', '.join(self.roles)})"
+                )
+        skills = {
+            skill
+            for role, count in scenario.team.roles.items()
+            if count > 0
+            for skill in self.roles[role].skills
+        }
+        for sid, source in scenario.sourcing.items():
+            if source == INTERNAL and self.services[sid].skill not in skills:
+                raise ConfigValueError(
+                    f"{at}.team.roles",
+                    dict(scenario.team.roles),
+                    f"someone with skill '{self.services[sid].skill}' for internal service '{sid}'",
+                )
+        uses_providers = any(source != INTERNAL for source in scenario.sourcing.values())
+        needs_vm = uses_providers and any(
+            self.providers[source].contracts[sid].vendor_management_hours_per_month != 0
+            for sid, source in scenario.sourcing.items()
+            if source != INTERNAL
+        )
+        if needs_vm and "vendor_management" not in skills:
+            raise ConfigValueError(
+                f"{at}.team.roles",
+                dict(scenario.team.roles),
+                "someone with skill 'vendor_management' (the contracts need vendor-management hours)",
+            )
+        try:
+            StaffPolicy.model_validate({**_fields(self.staff), **scenario.team.staff})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise ConfigValueError(
+                f"{at}.team.staff.{key}", first.get("input"), _expectation(first)
+            ) from None
+
+    def scenario_staff(self, name: str) -> StaffPolicy:
+        """The staff policy of a scenario: the experiment's, with the scenario's overrides."""
+        overrides = self.scenarios[name].team.staff
+        if not overrides:
+            return self.staff
+        return StaffPolicy.model_validate({**_fields(self.staff), **overrides})
+
+
+def _expectation(error: Any) -> str:
+    """Turn a pydantic error dict into the 'expected ...' phrase of a one-line message."""
+    ctx = error.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, ConfigValueError):
+        return inner.expected
+    msg = str(error.get("msg", "a valid value"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    if msg.startswith("Input should be "):
+        msg = msg[len("Input should be ") :]
+    return msg
+
+
+def _fields(model: BaseModel) -> dict[str, Any]:
+    """A model's field values, unserialised (uncertain parameters stay objects)."""
+    return {name: getattr(model, name) for name in type(model).model_fields}

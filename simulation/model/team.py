@@ -1,0 +1,268 @@
+"""The internal team at work: tickets queue by severity for staff with the skill, within coverage.
+
+Staff are SimPy processes that pull jobs (incidents, outage repairs, vendor-management tasks) from
+one priority queue per skill; there is no process per ticket. A job waits until someone with the
+skill is present and inside coverage: business hours, on call (urgent jobs only, after a call-out
+delay) or around the clock. Non-urgent work stops at closing time and resumes next working day;
+urgent work, once started, runs to the end. Effort grows as knowledge falls and during onboarding.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from simulation.config.schema import Coverage
+from simulation.model.calendar import Calendar
+from simulation.model.workforce import Slot, Workforce
+
+INCIDENT, OUTAGE, TASK = 0, 1, 2
+OUTAGE_PRIORITY = 0  # incidents use 1..4 for P1..P4
+TASK_PRIORITY = 9
+
+_ALWAYS, _OPEN, _ON_CALL = 0, 1, 2
+
+
+class InternalTeam:
+    """Queues per skill, dispatch rules, and one worker process per slot."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        workforce: Workforce,
+        calendar: Calendar,
+        coverage: Coverage,
+        on_call_priorities: int,
+        on_call_staff: int,
+        callout_hours: float,
+        effort_sensitivity: list[float],
+        repair_sensitivity: list[float],
+        n_skills: int,
+        pace: float = 1.0,
+    ) -> None:
+        self.env = env
+        self.pace = pace  # clock hours in coverage per hour of effort (staggered working time)
+        self.workforce = workforce
+        self.calendar = calendar
+        self.always = coverage == Coverage.ALWAYS
+        self.on_call = coverage == Coverage.ON_CALL
+        self.urgent_max = on_call_priorities  # jobs with priority <= this are urgent
+        self.on_call_staff = on_call_staff
+        self.callout_hours = callout_hours
+        self.effort_sensitivity = effort_sensitivity
+        self.repair_sensitivity = repair_sensitivity
+        self.queues: list[list[tuple]] = [[] for _ in range(n_skills)]
+        self.seq = itertools.count()
+        self.on_call_busy = 0
+        self.callouts: list[float] = []
+        # ticket-level records, filled in by the workers
+        self.incident_service: list[int] = []
+        self.incident_effort: list[float] = []
+        self.incident_start: list[float] = []
+        self.incident_end: list[float] = []
+        self.outage_base_repair: list[float] = []
+        self.outage_service: list[int] = []
+        self.outage_done: list[simpy.Event] = []
+        self.task_hours: list[tuple[float, Slot, float]] = []  # (end, who, hours) of task work
+        self.busy_starts: list[float] = []
+        self.busy_ends: list[float] = []
+        self.workers_by_skill: list[list[Slot]] = [
+            workforce.slots_by_skill.get(s, []) for s in range(n_skills)
+        ]
+        self.hourly_cost: dict[str, float] = {}
+        for slot in workforce.slots:
+            slot.idle = False
+            env.process(self._work(slot))
+
+    # -- putting work in ------------------------------------------------------------------------
+
+    def submit_incidents(
+        self, times: list[float], priorities: list[int], skills: list[int], services: list[int],
+        efforts: list[float],
+    ) -> None:
+        """Register the tickets of internally run services and start their arrival process."""
+        base = len(self.incident_start)
+        n = len(times)
+        self.incident_service.extend(services)
+        self.incident_effort.extend(efforts)
+        self.incident_start.extend([math.nan] * n)
+        self.incident_end.extend([math.nan] * n)
+        self.env.process(self._arrivals(times, priorities, skills, base))
+
+    def _arrivals(
+        self, times: list[float], priorities: list[int], skills: list[int], base: int
+    ) -> Generator[Any, Any, None]:
+        env = self.env
+        queues = self.queues
+        seq = self.seq
+        push = heapq.heappush
+        dispatch = self._dispatch_skill
+        timeout = env.timeout
+        for i, t in enumerate(times):
+            yield timeout(t - env.now)
+            skill = skills[i]
+            push(queues[skill], (priorities[i], t, next(seq), INCIDENT, base + i, -1.0))
+            dispatch(skill)
+
+    def submit_outage(self, service: int, skill: int, base_repair_hours: float) -> simpy.Event:
+        """A service is down: queue its repair at top priority; the event fires when repaired."""
+        ref = len(self.outage_done)
+        done = self.env.event()
+        self.outage_done.append(done)
+        self.outage_service.append(service)
+        self.outage_base_repair.append(base_repair_hours)
+        heapq.heappush(
+            self.queues[skill], (OUTAGE_PRIORITY, self.env.now, next(self.seq), OUTAGE, ref, -1.0)
+        )
+        self._dispatch_skill(skill)
+        return done
+
+    def submit_task(self, skill: int, hours: float) -> None:
+        """A non-urgent internal task of fixed effort (vendor management)."""
+        heapq.heappush(
+            self.queues[skill],
+            (TASK_PRIORITY, self.env.now, next(self.seq), TASK, -1, hours * self.pace),
+        )
+        self._dispatch_skill(skill)
+
+    # -- dispatch -------------------------------------------------------------------------------
+
+    def _take(self, slot: Slot) -> tuple | None:
+        """Pop the most urgent job this person may work on now, with the mode it is worked in."""
+        best_q = None
+        best = None
+        for s in slot.skills:
+            q = self.queues[s]
+            if q and (best is None or q[0] < best):
+                best = q[0]
+                best_q = q
+        if best is None:
+            return None
+        if self.always:
+            mode = _ALWAYS
+        elif self.calendar.is_open(self.env.now):
+            mode = _OPEN
+        elif self.on_call and best[0] <= self.urgent_max and self.on_call_busy < self.on_call_staff:
+            mode = _ON_CALL
+        else:
+            return None
+        heapq.heappop(best_q)
+        return best, mode
+
+    def _dispatch_skill(self, skill: int) -> None:
+        queue = self.queues[skill]
+        now = self.env.now
+        for slot in self.workers_by_skill[skill]:
+            if not queue:
+                return
+            if slot.idle and slot.available(now):
+                taken = self._take(slot)
+                if taken is not None:
+                    slot.idle = False
+                    slot.wake.succeed(taken)
+
+    def dispatch_all(self) -> None:
+        """Offer queued work to every idle person (at opening time, after absences, on hire)."""
+        now = self.env.now
+        for slot in self.workforce.slots:
+            if slot.idle and slot.available(now):
+                taken = self._take(slot)
+                if taken is not None:
+                    slot.idle = False
+                    slot.wake.succeed(taken)
+
+    def roster(self, times: list[float]) -> Generator[Any, Any, None]:
+        """Wake idle staff at each time their availability may have begun."""
+        env = self.env
+        for t in times:
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.dispatch_all()
+
+    # -- the work itself ------------------------------------------------------------------------
+
+    def _work(self, slot: Slot) -> Generator[Any, Any, None]:
+        env = self.env
+        workforce = self.workforce
+        calendar = self.calendar
+        taken = None
+        while True:
+            if taken is None and slot.available(env.now):
+                taken = self._take(slot)
+            if taken is None:
+                slot.idle = True
+                slot.wake = env.event()
+                taken = yield slot.wake
+            job, mode = taken
+            taken = None
+            priority, t_arrival, seq, kind, ref, remaining = job
+            now = env.now
+            if remaining < 0:  # first start of this job
+                if kind == INCIDENT:
+                    self.incident_start[ref] = now
+                    service = self.incident_service[ref]
+                    skill = self.workforce.service_skill[service]
+                    k = workforce.knowledge(slot, skill, now) * (
+                        1.0 - workforce.key_person_gap(service, now)
+                    )
+                    remaining = (
+                        self.incident_effort[ref]
+                        * self.pace
+                        * (1.0 + self.effort_sensitivity[service] * (1.0 - k))
+                        / workforce.productivity(slot, now)
+                    )
+                elif kind == OUTAGE:
+                    service = self.outage_service[ref]
+                    skill = self.workforce.service_skill[service]
+                    k = workforce.knowledge(slot, skill, now) * (
+                        1.0 - workforce.key_person_gap(service, now)
+                    )
+                    remaining = (
+                        self.outage_base_repair[ref]
+                        * self.pace
+                        * (1.0 + self.repair_sensitivity[service] * (1.0 - k))
+                        / workforce.productivity(slot, now)
+                    )
+            rest = 0.0
+            if mode == _ON_CALL:
+                self.on_call_busy += 1
+                self.callouts.append(now)
+                end = now + self.callout_hours + remaining
+            elif mode == _ALWAYS or priority <= self.urgent_max:
+                end = now + remaining
+            else:
+                end = now + remaining
+                close = calendar.next_close(now)
+                if end > close:
+                    rest = end - close
+                    end = close
+            yield env.timeout(end - now)
+            if mode == _ON_CALL:
+                self.on_call_busy -= 1
+            self.busy_starts.append(now)
+            self.busy_ends.append(end)
+            if kind == TASK:
+                self.task_hours.append((end, slot, (end - now) / self.pace))
+            if rest > 0.0:
+                heapq.heappush(self.queues[self._skill_of(job)], (*job[:5], rest))
+            elif kind == INCIDENT:
+                self.incident_end[ref] = end
+            elif kind == OUTAGE:
+                self.outage_done[ref].succeed(end)
+            if slot.available(env.now):
+                taken = self._take(slot)
+
+    def _skill_of(self, job: tuple) -> int:
+        kind, ref = job[3], job[4]
+        if kind == INCIDENT:
+            return self.workforce.service_skill[self.incident_service[ref]]
+        if kind == OUTAGE:
+            return self.workforce.service_skill[self.outage_service[ref]]
+        return self.task_skill
+
+    task_skill = -1

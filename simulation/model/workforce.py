@@ -1,0 +1,251 @@
+"""People in the internal team: turnover, vacancies, onboarding, absence, knowledge, key persons.
+
+Each position ("slot") is one person at a time. A slot's holder resigns after a tenure drawn from
+the annual turnover rate; the position stays vacant for a time-to-fill draw (less the notice
+period, during which recruiting already runs) and the new hire ramps up over the onboarding
+period, starting with lower knowledge. Knowledge per person and skill decays exponentially with a
+technology-drift half-life; training sessions take the person away and restore knowledge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulation.config.schema import StaffPolicy, TenureDistribution
+from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_YEAR, Calendar, merge_intervals
+
+LN2 = math.log(2.0)
+_BLOCK = 32  # tenure and time-to-fill values drawn per block
+
+
+@dataclass(eq=False)
+class Slot:
+    """One position of the team and whoever currently holds it."""
+
+    key: str  # stable name for random streams, e.g. "sysadmin#1"
+    role: str
+    skills: tuple[int, ...]  # skill indices
+    annual_cost_eur: float  # salary with on-costs, in year 0 prices
+    category: str  # cost category of the salary
+    present: bool = True
+    hired_at: float = -math.inf
+    k_ref: list[float] = field(default_factory=list)  # knowledge per skill index at t_ref
+    t_ref: float = 0.0
+    unavailable_starts: list[float] = field(default_factory=list)
+    unavailable_ends: list[float] = field(default_factory=list)
+    _ptr: int = 0
+    idle: bool = False
+    wake: object = None
+    employed_since: float = 0.0
+    employment: list[tuple[float, float]] = field(default_factory=list)
+    vacancies: list[tuple[float, float]] = field(default_factory=list)
+    key_for: tuple[int, ...] = ()  # services for which this slot holds key know-how
+
+    def available(self, t: float) -> bool:
+        """Present, and neither absent nor in training at time t."""
+        if not self.present:
+            return False
+        ends = self.unavailable_ends
+        n = len(ends)
+        p = self._ptr
+        while p < n and ends[p] <= t:
+            p += 1
+        self._ptr = p
+        return not (p < n and self.unavailable_starts[p] <= t)
+
+
+class Workforce:
+    """The slots of one scenario's team and the knowledge they carry."""
+
+    def __init__(
+        self,
+        staff: StaffPolicy,
+        slots: list[Slot],
+        skill_half_life_years: list[float],
+        key_person_shares: dict[int, float],
+        service_skill: list[int],
+        calendar: Calendar,
+        horizon: float,
+    ) -> None:
+        self.staff = staff
+        self.slots = slots
+        self.calendar = calendar
+        self.horizon = horizon
+        self.decay_per_hour = [LN2 / (h * HOURS_PER_YEAR) for h in skill_half_life_years]
+        self.onboarding_hours = float(staff.onboarding_months) * HOURS_PER_MONTH
+        self.new_hire_productivity = float(staff.new_hire_productivity)
+        self.service_skill = service_skill
+        # key-person gap per service: share of know-how missing, and when rebuilding began
+        self.key_share = key_person_shares
+        self.gap_open: dict[int, bool] = dict.fromkeys(key_person_shares, False)
+        self.gap_rebuild_from: dict[int, float] = dict.fromkeys(key_person_shares, -math.inf)
+        self.rebuild_hours = float(staff.key_person_rebuild_months) * HOURS_PER_MONTH
+        self.slots_by_skill: dict[int, list[Slot]] = {}
+        for slot in slots:
+            for s in slot.skills:
+                self.slots_by_skill.setdefault(s, []).append(slot)
+        initial = float(staff.initial_knowledge)
+        for slot in slots:
+            slot.k_ref = [initial] * len(skill_half_life_years)
+            slot.t_ref = 0.0
+
+    # -- knowledge ------------------------------------------------------------------------------
+
+    def knowledge(self, slot: Slot, skill: int, t: float) -> float:
+        """The person's knowledge of a skill at time t (1 = fully current)."""
+        return slot.k_ref[skill] * math.exp(-self.decay_per_hour[skill] * (t - slot.t_ref))
+
+    def key_person_gap(self, service: int, t: float) -> float:
+        """Share of a service's know-how missing because its key person left (0 if none)."""
+        share = self.key_share.get(service)
+        if not share:
+            return 0.0
+        if self.gap_open[service]:
+            return share
+        since = t - self.gap_rebuild_from[service]
+        if since >= self.rebuild_hours:
+            return 0.0
+        return share * (1.0 - since / self.rebuild_hours) if self.rebuild_hours > 0 else 0.0
+
+    def productivity(self, slot: Slot, t: float) -> float:
+        """Onboarding ramp: new hires start at `new_hire_productivity` and reach 1 linearly."""
+        since = t - slot.hired_at
+        if since >= self.onboarding_hours:
+            return 1.0
+        p0 = self.new_hire_productivity
+        return p0 + (1.0 - p0) * since / self.onboarding_hours
+
+    def team_knowledge(self, service: int, t: float) -> float:
+        """Mean knowledge of present staff with the service's skill, less any key-person gap."""
+        skill = self.service_skill[service]
+        total = 0.0
+        n = 0
+        for slot in self.slots_by_skill.get(skill, ()):
+            if slot.present:
+                total += self.knowledge(slot, skill, t)
+                n += 1
+        if n == 0:
+            return 0.0
+        return total / n * (1.0 - self.key_person_gap(service, t))
+
+    def refresh_knowledge(self, slot: Slot, t: float, gain: float) -> None:
+        """Bring every skill of the slot to time t and add `gain` (capped at full knowledge)."""
+        for s in slot.skills:
+            slot.k_ref[s] = min(1.0, self.knowledge(slot, s, t) + gain)
+        slot.t_ref = t
+
+    # -- departures and hires -------------------------------------------------------------------
+
+    def depart(self, slot: Slot, t: float) -> None:
+        slot.present = False
+        slot.employment.append((slot.employed_since, t))
+        for service in slot.key_for:
+            self.gap_open[service] = True
+
+    def hire(self, slot: Slot, t: float) -> None:
+        slot.present = True
+        slot.hired_at = t
+        slot.employed_since = t
+        k0 = float(self.staff.new_hire_knowledge)
+        for s in slot.skills:
+            slot.k_ref[s] = k0
+        slot.t_ref = t
+        for service in slot.key_for:
+            self.gap_open[service] = False
+            self.gap_rebuild_from[service] = t
+
+    def close_books(self, horizon: float) -> None:
+        """End every open employment at the horizon so that payroll can be computed."""
+        for slot in self.slots:
+            if slot.present:
+                slot.employment.append((slot.employed_since, horizon))
+
+
+def tenure_sampler(staff: StaffPolicy) -> Callable[[np.ndarray], np.ndarray]:
+    """Map uniforms to tenures in hours: exponential (memoryless) or Weibull, mean 1/rate years."""
+    rate = float(staff.turnover_rate_per_year)
+    if rate <= 0:
+        return lambda u: np.full_like(u, np.inf)
+    mean_hours = HOURS_PER_YEAR / rate
+    if staff.tenure_distribution == TenureDistribution.EXPONENTIAL:
+        return lambda u: -mean_hours * np.log1p(-u)
+    shape = staff.weibull_shape
+    scale = mean_hours / math.gamma(1.0 + 1.0 / shape)
+    return lambda u: scale * (-np.log1p(-u)) ** (1.0 / shape)
+
+
+class BlockDraws:
+    """Values drawn from a stream in blocks, handed out one by one (same order in every scenario)."""
+
+    def __init__(self, rng: np.random.Generator, transform: Callable[[np.ndarray], np.ndarray]):
+        self.rng = rng
+        self.transform = transform
+        self.values: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        if self.i >= len(self.values):
+            self.values = self.transform(self.rng.random(_BLOCK)).tolist()
+            self.i = 0
+        value = self.values[self.i]
+        self.i += 1
+        return value
+
+
+def absence_intervals(
+    staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vacation blocks and sickness episodes of one slot over the horizon, as clock intervals.
+
+    Vacation: the yearly days in blocks of up to five working days, starting at random working-day
+    starts. Sickness: Poisson episodes (rate = sick days / mean episode length) with exponential
+    lengths in working days. A working day is the calendar's open hours per open day.
+    """
+    day_hours = calendar.open_hours_per_week / max(1, len(calendar.days))
+    starts: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    years = int(math.ceil(horizon / HOURS_PER_YEAR))
+    vacation = float(staff.vacation_days_per_year)
+    n_blocks = int(math.ceil(vacation / 5.0)) if vacation > 0 else 0
+    if n_blocks:
+        block_days = np.full(n_blocks, 5.0)
+        block_days[-1] = vacation - 5.0 * (n_blocks - 1)
+        for year in range(years):
+            u = rng.random(n_blocks)
+            starts.append((year + u) * HOURS_PER_YEAR)
+            lengths.append(block_days * day_hours)
+    sick = float(staff.sick_days_per_year)
+    episode = float(staff.sickness_episode_days)
+    if sick > 0:
+        n = rng.poisson(sick / episode * horizon / HOURS_PER_YEAR)
+        starts.append(rng.random(n) * horizon)
+        lengths.append(rng.exponential(episode, n) * day_hours)
+    if not starts:
+        return np.empty(0), np.empty(0)
+    start = calendar.next_open_v(np.concatenate(starts))
+    end = calendar.add_open_hours_v(start, np.concatenate(lengths))
+    return merge_intervals(start, end)
+
+
+def training_sessions(
+    staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Training sessions of one slot: evenly spread with random offsets; returns starts, ends, days each."""
+    days = float(staff.training_days_per_year)
+    per_year = staff.training_sessions_per_year
+    if days <= 0:
+        return np.empty(0), np.empty(0), 0.0
+    days_each = days / per_year
+    day_hours = calendar.open_hours_per_week / max(1, len(calendar.days))
+    years = int(math.ceil(horizon / HOURS_PER_YEAR))
+    k = np.arange(years * per_year)
+    u = rng.random(len(k))
+    start = calendar.next_open_v((k + u) * HOURS_PER_YEAR / per_year)
+    keep = start < horizon
+    start = start[keep]
+    end = calendar.add_open_hours_v(start, np.full(len(start), days_each * day_hours))
+    return start, end, days_each
