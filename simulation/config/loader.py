@@ -1,4 +1,4 @@
-"""Load YAML configs safely, resolve `extends` chains by deep merge, and validate into an Experiment."""
+"""Load YAML configs safely, resolve `extends` by deep merge, validate into an Experiment."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(str(path), "", NO_VALUE, f"YAML syntax error at {where}: {problem}") from None
+        raise ConfigError(
+            str(path), "", NO_VALUE, f"YAML syntax error at {where}: {problem}"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -162,11 +164,16 @@ def _config_error(exc: ValidationError, origins: Origins, file: str) -> ConfigEr
         if known and not close:
             expected += f" (one of {', '.join(known)})"
         value = loc[-1]
-        return ConfigError(_file_for(loc, origins, file), ".".join(loc), NO_VALUE,
-                           f"unknown key '{loc[-1]}' — expected {expected}")
+        return ConfigError(
+            _file_for(loc, origins, file),
+            ".".join(loc),
+            NO_VALUE,
+            f"unknown key '{loc[-1]}' — expected {expected}",
+        )
     elif first["type"] == "missing":
-        return ConfigError(_file_for(loc[:-1], origins, file), ".".join(loc), NO_VALUE,
-                           "required key is missing")
+        return ConfigError(
+            _file_for(loc[:-1], origins, file), ".".join(loc), NO_VALUE, "required key is missing"
+        )
     else:
         expected = _expectation(first)
     more = len(errors) - 1
@@ -175,16 +182,21 @@ def _config_error(exc: ValidationError, origins: Origins, file: str) -> ConfigEr
     return ConfigError(_file_for(loc, origins, file), ".".join(loc), value, expected)
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Load, merge and validate a config file into an immutable Experiment.
+def load_config(path: str | Path) -> tuple[Experiment, dict[str, Any]]:
+    """Load, merge and validate a config file; return the Experiment and the merged YAML tree.
 
     Raises ConfigError with a one-line message naming file, key path, value and expectation.
     """
     tree, origins = load_tree(path)
     try:
-        return Experiment.model_validate(tree)
+        return Experiment.model_validate(tree), tree
     except ValidationError as exc:
         raise _config_error(exc, origins, str(path)) from None
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Load, merge and validate a config file into an immutable Experiment (see load_config)."""
+    return load_config(path)[0]
 
 
 def experiment_from_dict(tree: dict[str, Any], source: str = "<dict>") -> Experiment:

@@ -58,7 +58,10 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         staff=experiment.scenario_staff(name),
         roles={r: experiment.roles[r] for r, n in scenario.team.roles.items() if n > 0},
         team=scenario.team,
-        providers={p: _used_contracts(experiment.providers[p], p, scenario.sourcing) for p in sorted(used_providers)},
+        providers={
+            p: _used_contracts(experiment.providers[p], p, scenario.sourcing)
+            for p in sorted(used_providers)
+        },
         security=experiment.security,
     )
 

@@ -1,4 +1,4 @@
-"""The experiment schema: pydantic models that validate a merged YAML tree into one immutable experiment."""
+"""The experiment schema: pydantic models that validate a merged YAML tree into an experiment."""
 
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def _number_or_dist(value: Any) -> float | Distribution:
         return value.dist
     if isinstance(value, Distribution):
         return value
-    raise ValueError("a number or a distribution spec such as {dist: pert, min: 1, mode: 2, max: 4}")
+    raise ValueError(
+        "a number or a distribution spec such as {dist: pert, min: 1, mode: 2, max: 4}"
+    )
 
 
 def _param_validator(low: float | None, high: float | None, what: str, strict_low: bool = False):
@@ -115,9 +117,7 @@ def _event_validator(low: float | None, what: str):
 # An uncertain parameter: a number, or a distribution drawn once per replication.
 Param = Annotated[float | Uncertain, _param_validator(None, None, "a number")]
 NonNegParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value >= 0")]
-PosParam = Annotated[
-    float | Uncertain, _param_validator(0.0, None, "a value > 0", strict_low=True)
-]
+PosParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value > 0", strict_low=True)]
 ProbParam = Annotated[
     float | Uncertain, _param_validator(0.0, 1.0, "a probability between 0 and 1")
 ]
@@ -497,7 +497,9 @@ class Experiment(Strict):
         missing = [sid for sid in self.services if sid not in scenario.sourcing]
         if missing:
             raise ConfigValueError(
-                f"{at}.sourcing", sorted(scenario.sourcing), f"a source for every service (missing {missing})"
+                f"{at}.sourcing",
+                sorted(scenario.sourcing),
+                f"a source for every service (missing {missing})",
             )
         for role in scenario.team.roles:
             if role not in self.roles:
@@ -527,7 +529,7 @@ class Experiment(Strict):
             raise ConfigValueError(
                 f"{at}.team.roles",
                 dict(scenario.team.roles),
-                "someone with skill 'vendor_management' (the contracts need vendor-management hours)",
+                "someone with skill 'vendor_management' (contracts need vendor-management hours)",
             )
         try:
             StaffPolicy.model_validate({**_fields(self.staff), **scenario.team.staff})

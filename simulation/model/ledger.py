@@ -48,10 +48,10 @@ COUNTERS: tuple[str, ...] = (
     "staff_hours_available",
     "staff_hours_busy",
     "improvement_hours",
-    "resolution_hours_p1",
-    "resolution_hours_p2",
-    "resolution_hours_p3",
-    "resolution_hours_p4",
+    "resolution_hours_total_p1",
+    "resolution_hours_total_p2",
+    "resolution_hours_total_p3",
+    "resolution_hours_total_p4",
     "backlog_at_end",
 )
 
@@ -96,12 +96,16 @@ class Ledger:
         if len(times):
             self.costs[CAT[category]] += self._bin(times, amounts)
 
-    def bin_counts(self, counter: str, times: np.ndarray, amounts: np.ndarray | None = None) -> None:
+    def bin_counts(
+        self, counter: str, times: np.ndarray, amounts: np.ndarray | None = None
+    ) -> None:
         if len(times):
             self.counters[CNT[counter]] += self._bin(times, amounts)
 
     def _bin(self, times: np.ndarray, amounts: np.ndarray | None) -> np.ndarray:
-        months = np.clip((np.asarray(times) // HOURS_PER_MONTH).astype(np.int64), 0, self.n_months - 1)
+        months = np.clip(
+            (np.asarray(times) // HOURS_PER_MONTH).astype(np.int64), 0, self.n_months - 1
+        )
         return np.bincount(months, weights=amounts, minlength=self.n_months)[: self.n_months]
 
 

@@ -59,7 +59,9 @@ def failure_times(provider: Provider, horizon: float, rng: np.random.Generator) 
     return times[times < horizon]
 
 
-def provider_history(provider: Provider, horizon: float, rng: np.random.Generator) -> ProviderHistory:
+def provider_history(
+    provider: Provider, horizon: float, rng: np.random.Generator
+) -> ProviderHistory:
     failure = provider.failure
     return ProviderHistory(
         failure_times=failure_times(provider, horizon, rng),

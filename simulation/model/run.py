@@ -26,7 +26,12 @@ from simulation.model.calendar import (
 )
 from simulation.model.incidents import Tickets, draw_tickets, user_hours_lost
 from simulation.model.ledger import Ledger, ReplicationResult
-from simulation.model.outages import OutageLog, internal_outages, provider_outages, unit_time_to_failure
+from simulation.model.outages import (
+    OutageLog,
+    internal_outages,
+    provider_outages,
+    unit_time_to_failure,
+)
 from simulation.model.providers import (
     contract_calendar,
     handle_tickets,
@@ -176,8 +181,9 @@ class _Replication:
             len(self.skill_index),
             pace=self.pace,
         )
-        self.team.task_skill = self.skill_index[VENDOR_MANAGEMENT_SKILL]
-        wake_times = [] if team.coverage == Coverage.ALWAYS else [self.calendar.open_starts(self.horizon)]
+        wake_times = (
+            [] if team.coverage == Coverage.ALWAYS else [self.calendar.open_starts(self.horizon)]
+        )
         tenure = tenure_sampler(staff)
         fill_dist = staff.time_to_fill_months
         for slot in slots:
@@ -211,7 +217,7 @@ class _Replication:
     def turnover(
         self, slot: Slot, tenure: BlockDraws, time_to_fill: BlockDraws
     ) -> Generator[Any, Any, None]:
-        """Resignation, vacancy (recruiting runs during the notice period), hire; again and again."""
+        """Resignation, vacancy (recruiting runs during the notice period), hire; and again."""
         env = self.env
         staff = self.spec.staff
         notice_hours = float(staff.notice_period_months) * HOURS_PER_MONTH
@@ -232,7 +238,9 @@ class _Replication:
             self.ledger.count("hires", env.now)
             month = self.ledger.month(env.now)
             self.ledger.add_cost(
-                "recruiting", env.now, recruiting_share * slot.annual_cost_eur * self.wage_index[month]
+                "recruiting",
+                env.now,
+                recruiting_share * slot.annual_cost_eur * self.wage_index[month],
             )
             self.team.dispatch_all()
 
@@ -272,7 +280,9 @@ class _Replication:
         tickets = self.draw_tickets()
         self.build_team()
         histories = {
-            pid: provider_history(provider, self.horizon, self.streams.generator("provider_failure", pid))
+            pid: provider_history(
+                provider, self.horizon, self.streams.generator("provider_failure", pid)
+            )
             for pid, provider in spec.providers.items()
         }
         # incidents of internal services go to the team, merged into one arrival stream
@@ -304,7 +314,9 @@ class _Replication:
             if service.outages is None:
                 continue
             outages = service.outages
-            unit_ttf = BlockDraws(self.streams.generator("outage_ttf", sid), unit_time_to_failure(outages))
+            unit_ttf = BlockDraws(
+                self.streams.generator("outage_ttf", sid), unit_time_to_failure(outages)
+            )
             repair_u = self.streams.generator("outage_repair", sid)
             mtbf = float(outages.mtbf_hours)
             if spec.is_internal(sid):
@@ -376,10 +388,13 @@ class _Replication:
 
         gaps = BlockDraws(self.streams.generator("security", "events"), lambda u: -np.log1p(-u))
         losses = BlockDraws(self.streams.generator("security", "loss"), security.loss_eur.ppf)
-        durations = BlockDraws(self.streams.generator("security", "downtime"), security.downtime_hours.ppf)
+        durations = BlockDraws(
+            self.streams.generator("security", "downtime"), security.downtime_hours.ppf
+        )
         impact = BlockDraws(self.streams.generator("security", "impact"), lambda u: u)
         affected = [
-            (self.service_ids.index(sid), p) for sid, p in sorted(security.affected_services.items())
+            (self.service_ids.index(sid), p)
+            for sid, p in sorted(security.affected_services.items())
         ]
 
         def on_event(t: float) -> None:
@@ -470,7 +485,9 @@ class _Replication:
             resolution = resolved_at - t.time
             for i in range(len(SEVERITIES)):
                 mask = t.severity == i
-                ledger.bin_counts(f"resolution_hours_p{i + 1}", t.time[mask], resolution[mask])
+                ledger.bin_counts(
+                    f"resolution_hours_total_p{i + 1}", t.time[mask], resolution[mask]
+                )
             lost = user_hours_lost(service, t, resolved_at, self.calendar)
             ledger.bin_counts("user_hours_lost", t.time, lost)
             ledger.bin_costs("downtime", t.time, lost * hourly)
@@ -592,7 +609,9 @@ class _Replication:
             ledger.add_costs_by_month(
                 slot.category, hours * slot.annual_cost_eur / HOURS_PER_YEAR * self.wage_index
             )
-            available += open_hours_by_month(self.team_calendar, emp[:, 0], emp[:, 1], self.n_months)
+            available += open_hours_by_month(
+                self.team_calendar, emp[:, 0], emp[:, 1], self.n_months
+            )
             if slot.unavailable_starts:
                 a_s, a_e = _intersect(
                     np.asarray(slot.unavailable_starts), np.asarray(slot.unavailable_ends), emp

@@ -74,15 +74,21 @@ class InternalTeam:
         self.workers_by_skill: list[list[Slot]] = [
             workforce.slots_by_skill.get(s, []) for s in range(n_skills)
         ]
-        self.hourly_cost: dict[str, float] = {}
         for slot in workforce.slots:
+            slot.queues = [self.queues[s] for s in slot.skills]
             slot.idle = False
             env.process(self._work(slot))
 
     # -- putting work in ------------------------------------------------------------------------
+    # A job is a tuple (priority, time, seq, kind, ref, remaining_hours, skill); the heap orders by
+    # priority, then arrival, then submission. remaining_hours < 0 means "not started yet".
 
     def submit_incidents(
-        self, times: list[float], priorities: list[int], skills: list[int], services: list[int],
+        self,
+        times: list[float],
+        priorities: list[int],
+        skills: list[int],
+        services: list[int],
         efforts: list[float],
     ) -> None:
         """Register the tickets of internally run services and start their arrival process."""
@@ -97,6 +103,7 @@ class InternalTeam:
     def _arrivals(
         self, times: list[float], priorities: list[int], skills: list[int], base: int
     ) -> Generator[Any, Any, None]:
+        """Each ticket joins its skill's queue at its arrival time; idle staff are offered it."""
         env = self.env
         queues = self.queues
         seq = self.seq
@@ -104,9 +111,9 @@ class InternalTeam:
         dispatch = self._dispatch_skill
         timeout = env.timeout
         for i, t in enumerate(times):
-            yield timeout(t - env.now)
+            yield timeout(t - env._now)
             skill = skills[i]
-            push(queues[skill], (priorities[i], t, next(seq), INCIDENT, base + i, -1.0))
+            push(queues[skill], (priorities[i], t, next(seq), INCIDENT, base + i, -1.0, skill))
             dispatch(skill)
 
     def submit_outage(self, service: int, skill: int, base_repair_hours: float) -> simpy.Event:
@@ -116,28 +123,24 @@ class InternalTeam:
         self.outage_done.append(done)
         self.outage_service.append(service)
         self.outage_base_repair.append(base_repair_hours)
-        heapq.heappush(
-            self.queues[skill], (OUTAGE_PRIORITY, self.env.now, next(self.seq), OUTAGE, ref, -1.0)
-        )
+        job = (OUTAGE_PRIORITY, self.env.now, next(self.seq), OUTAGE, ref, -1.0, skill)
+        heapq.heappush(self.queues[skill], job)
         self._dispatch_skill(skill)
         return done
 
     def submit_task(self, skill: int, hours: float) -> None:
         """A non-urgent internal task of fixed effort (vendor management)."""
-        heapq.heappush(
-            self.queues[skill],
-            (TASK_PRIORITY, self.env.now, next(self.seq), TASK, -1, hours * self.pace),
-        )
+        job = (TASK_PRIORITY, self.env.now, next(self.seq), TASK, -1, hours * self.pace, skill)
+        heapq.heappush(self.queues[skill], job)
         self._dispatch_skill(skill)
 
     # -- dispatch -------------------------------------------------------------------------------
 
-    def _take(self, slot: Slot) -> tuple | None:
+    def _take(self, slot: Slot, now: float) -> tuple | None:
         """Pop the most urgent job this person may work on now, with the mode it is worked in."""
         best_q = None
         best = None
-        for s in slot.skills:
-            q = self.queues[s]
+        for q in slot.queues:
             if q and (best is None or q[0] < best):
                 best = q[0]
                 best_q = q
@@ -145,7 +148,7 @@ class InternalTeam:
             return None
         if self.always:
             mode = _ALWAYS
-        elif self.calendar.is_open(self.env.now):
+        elif self.calendar.is_open(now):
             mode = _OPEN
         elif self.on_call and best[0] <= self.urgent_max and self.on_call_busy < self.on_call_staff:
             mode = _ON_CALL
@@ -154,27 +157,30 @@ class InternalTeam:
         heapq.heappop(best_q)
         return best, mode
 
+    def _offer(self, slot: Slot, now: float) -> bool:
+        """Give an idle, available person the best job they may take; True if they took one."""
+        taken = self._take(slot, now)
+        if taken is None:
+            return False
+        slot.idle = False
+        slot.wake.succeed(taken)
+        return True
+
     def _dispatch_skill(self, skill: int) -> None:
         queue = self.queues[skill]
-        now = self.env.now
+        now = self.env._now
         for slot in self.workers_by_skill[skill]:
             if not queue:
                 return
-            if slot.idle and slot.available(now):
-                taken = self._take(slot)
-                if taken is not None:
-                    slot.idle = False
-                    slot.wake.succeed(taken)
+            if slot.idle and slot.present and (now < slot.clear_until or slot.available(now)):
+                self._offer(slot, now)
 
     def dispatch_all(self) -> None:
         """Offer queued work to every idle person (at opening time, after absences, on hire)."""
         now = self.env.now
         for slot in self.workforce.slots:
             if slot.idle and slot.available(now):
-                taken = self._take(slot)
-                if taken is not None:
-                    slot.idle = False
-                    slot.wake.succeed(taken)
+                self._offer(slot, now)
 
     def roster(self, times: list[float]) -> Generator[Any, Any, None]:
         """Wake idle staff at each time their availability may have begun."""
@@ -186,59 +192,69 @@ class InternalTeam:
 
     # -- the work itself ------------------------------------------------------------------------
 
-    def _work(self, slot: Slot) -> Generator[Any, Any, None]:
-        env = self.env
+    def _effort(
+        self, slot: Slot, service: int, base: float, sensitivity: float, now: float
+    ) -> float:
+        """Hours of work: base effort, more with lower knowledge, more while still onboarding."""
         workforce = self.workforce
+        skill = workforce.service_skill[service]
+        k = slot.k_ref[skill] * math.exp(-workforce.decay_per_hour[skill] * (now - slot.t_ref))
+        if service in workforce.key_share:
+            k *= 1.0 - workforce.key_person_gap(service, now)
+        hours = base * (1.0 + sensitivity * (1.0 - k))
+        if now - slot.hired_at < workforce.onboarding_hours:
+            hours /= workforce.productivity(slot, now)
+        return hours
+
+    def _work(self, slot: Slot) -> Generator[Any, Any, None]:
+        """A person's working life: take the most urgent job allowed now, work it, book it."""
+        env = self.env
         calendar = self.calendar
+        urgent_max = self.urgent_max
         taken = None
         while True:
-            if taken is None and slot.available(env.now):
-                taken = self._take(slot)
             if taken is None:
                 slot.idle = True
                 slot.wake = env.event()
                 taken = yield slot.wake
             job, mode = taken
             taken = None
-            priority, t_arrival, seq, kind, ref, remaining = job
-            now = env.now
-            if remaining < 0:  # first start of this job
+            priority, _, _, kind, ref, remaining, skill = job
+            now = env._now
+            urgent = priority <= urgent_max
+            if remaining < 0.0:  # first start of this job
                 if kind == INCIDENT:
                     self.incident_start[ref] = now
                     service = self.incident_service[ref]
-                    skill = self.workforce.service_skill[service]
-                    k = workforce.knowledge(slot, skill, now) * (
-                        1.0 - workforce.key_person_gap(service, now)
+                    remaining = self._effort(
+                        slot,
+                        service,
+                        self.incident_effort[ref],
+                        self.effort_sensitivity[service],
+                        now,
                     )
-                    remaining = (
-                        self.incident_effort[ref]
-                        * self.pace
-                        * (1.0 + self.effort_sensitivity[service] * (1.0 - k))
-                        / workforce.productivity(slot, now)
-                    )
-                elif kind == OUTAGE:
+                else:  # outage repair
                     service = self.outage_service[ref]
-                    skill = self.workforce.service_skill[service]
-                    k = workforce.knowledge(slot, skill, now) * (
-                        1.0 - workforce.key_person_gap(service, now)
+                    remaining = self._effort(
+                        slot,
+                        service,
+                        self.outage_base_repair[ref],
+                        self.repair_sensitivity[service],
+                        now,
                     )
-                    remaining = (
-                        self.outage_base_repair[ref]
-                        * self.pace
-                        * (1.0 + self.repair_sensitivity[service] * (1.0 - k))
-                        / workforce.productivity(slot, now)
-                    )
+                if not urgent and mode != _ALWAYS:
+                    remaining *= self.pace
             rest = 0.0
             if mode == _ON_CALL:
                 self.on_call_busy += 1
                 self.callouts.append(now)
                 end = now + self.callout_hours + remaining
-            elif mode == _ALWAYS or priority <= self.urgent_max:
+            elif mode == _ALWAYS or urgent:
                 end = now + remaining
             else:
                 end = now + remaining
                 close = calendar.next_close(now)
-                if end > close:
+                if end > close:  # stop at closing time, resume on the next working day
                     rest = end - close
                     end = close
             yield env.timeout(end - now)
@@ -249,20 +265,10 @@ class InternalTeam:
             if kind == TASK:
                 self.task_hours.append((end, slot, (end - now) / self.pace))
             if rest > 0.0:
-                heapq.heappush(self.queues[self._skill_of(job)], (*job[:5], rest))
+                heapq.heappush(self.queues[skill], (*job[:5], rest, skill))
             elif kind == INCIDENT:
                 self.incident_end[ref] = end
             elif kind == OUTAGE:
                 self.outage_done[ref].succeed(end)
-            if slot.available(env.now):
-                taken = self._take(slot)
-
-    def _skill_of(self, job: tuple) -> int:
-        kind, ref = job[3], job[4]
-        if kind == INCIDENT:
-            return self.workforce.service_skill[self.incident_service[ref]]
-        if kind == OUTAGE:
-            return self.workforce.service_skill[self.outage_service[ref]]
-        return self.task_skill
-
-    task_skill = -1
+            if slot.present and (end < slot.clear_until or slot.available(end)):
+                taken = self._take(slot, end)

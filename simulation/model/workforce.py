@@ -38,6 +38,8 @@ class Slot:
     unavailable_starts: list[float] = field(default_factory=list)
     unavailable_ends: list[float] = field(default_factory=list)
     _ptr: int = 0
+    clear_until: float = -math.inf  # known to be neither absent nor in training before this
+    queues: list = field(default_factory=list)  # the team's queues for this slot's skills
     idle: bool = False
     wake: object = None
     employed_since: float = 0.0
@@ -46,16 +48,21 @@ class Slot:
     key_for: tuple[int, ...] = ()  # services for which this slot holds key know-how
 
     def available(self, t: float) -> bool:
-        """Present, and neither absent nor in training at time t."""
+        """Present, and neither absent nor in training at time t (t never decreases)."""
         if not self.present:
             return False
+        if t < self.clear_until:
+            return True
         ends = self.unavailable_ends
         n = len(ends)
         p = self._ptr
         while p < n and ends[p] <= t:
             p += 1
         self._ptr = p
-        return not (p < n and self.unavailable_starts[p] <= t)
+        if p < n and self.unavailable_starts[p] <= t:
+            return False
+        self.clear_until = self.unavailable_starts[p] if p < n else math.inf
+        return True
 
 
 class Workforce:
@@ -179,7 +186,7 @@ def tenure_sampler(staff: StaffPolicy) -> Callable[[np.ndarray], np.ndarray]:
 
 
 class BlockDraws:
-    """Values drawn from a stream in blocks, handed out one by one (same order in every scenario)."""
+    """Values drawn from a stream in blocks, handed out one by one (same order everywhere)."""
 
     def __init__(self, rng: np.random.Generator, transform: Callable[[np.ndarray], np.ndarray]):
         self.rng = rng
@@ -208,9 +215,9 @@ def absence_intervals(
     day_hours = calendar.open_hours_per_week / max(1, len(calendar.days))
     starts: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    years = int(math.ceil(horizon / HOURS_PER_YEAR))
+    years = math.ceil(horizon / HOURS_PER_YEAR)
     vacation = float(staff.vacation_days_per_year)
-    n_blocks = int(math.ceil(vacation / 5.0)) if vacation > 0 else 0
+    n_blocks = math.ceil(vacation / 5.0) if vacation > 0 else 0
     if n_blocks:
         block_days = np.full(n_blocks, 5.0)
         block_days[-1] = vacation - 5.0 * (n_blocks - 1)
@@ -234,14 +241,14 @@ def absence_intervals(
 def training_sessions(
     staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Training sessions of one slot: evenly spread with random offsets; returns starts, ends, days each."""
+    """Training sessions of one slot, evenly spread with random offsets: starts, ends, days each."""
     days = float(staff.training_days_per_year)
     per_year = staff.training_sessions_per_year
     if days <= 0:
         return np.empty(0), np.empty(0), 0.0
     days_each = days / per_year
     day_hours = calendar.open_hours_per_week / max(1, len(calendar.days))
-    years = int(math.ceil(horizon / HOURS_PER_YEAR))
+    years = math.ceil(horizon / HOURS_PER_YEAR)
     k = np.arange(years * per_year)
     u = rng.random(len(k))
     start = calendar.next_open_v((k + u) * HOURS_PER_YEAR / per_year)

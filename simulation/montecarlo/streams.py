@@ -1,4 +1,4 @@
-"""Random streams keyed by stable names: common random numbers across scenarios and workers.
+"""Random streams keyed by stable names: common random numbers across scenarios, workers.
 
 Every generator derives from one master seed through a `numpy.random.SeedSequence` whose spawn key
 is (replication, hash of each key part). The hash is a fixed digest of the name, never Python's
@@ -20,7 +20,7 @@ def stable_key(name: str) -> int:
 
 
 class ReplicationStreams:
-    """The random generators of one replication; `generator(*key)` is the same for every scenario."""
+    """The random generators of one replication; `generator(*key)` is the same in every scenario."""
 
     def __init__(self, seed: int, replication: int) -> None:
         self.seed = int(seed)
@@ -28,7 +28,9 @@ class ReplicationStreams:
 
     def generator(self, *key: str) -> np.random.Generator:
         spawn_key = (self.replication, *(stable_key(str(part)) for part in key))
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=spawn_key)))
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
+        )
 
     def __repr__(self) -> str:
         return f"ReplicationStreams(seed={self.seed}, replication={self.replication})"

@@ -1,0 +1,211 @@
+"""The `itsim` command line: run experiments, validate configs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from simulation import __version__
+from simulation.errors import ConfigError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must be >= 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="itsim",
+        description="Monte Carlo cost and risk simulation of internal, external and hybrid IT.",
+    )
+    parser.add_argument("--version", action="version", version=f"itsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run an experiment and write results")
+    run.add_argument("config", help="YAML config, e.g. configs/default.yaml")
+    run.add_argument(
+        "--runs", type=_positive_int, help="replications per scenario (config: simulation.runs)"
+    )
+    run.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
+    run.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    run.add_argument("--out", help="results folder (default: results/<config name>)")
+    run.add_argument(
+        "--scenario", action="append", metavar="NAME", help="run only this scenario (repeatable)"
+    )
+    run.add_argument("--lang", choices=("en", "de"), default="en", help="language of plots")
+    run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
+    validate.add_argument("config")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `itsim` and `python -m simulation`; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        return _validate(args)
+    except ConfigError as exc:
+        print(f"itsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from simulation.config.loader import load_config
+    from simulation.config.scenario import find_uncertain, scenario_spec
+
+    experiment, _ = load_config(args.config)
+    print(
+        f"{args.config}: valid — {len(experiment.scenarios)} scenarios, "
+        f"{len(experiment.services)} services"
+    )
+    for name in experiment.scenarios:
+        params = find_uncertain(scenario_spec(experiment, name))
+        print(f"  {name}: {len(params)} uncertain parameters")
+        for path, unc in params:
+            print(f"    {path}: {unc.dist!r}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from simulation.analysis.summary import summary_table
+    from simulation.config.loader import config_hash, load_config
+    from simulation.montecarlo.runner import RunPlan, default_jobs, run_chunks
+    from simulation.montecarlo.store import ResultStore
+    from simulation.reporting.tables import format_summary
+
+    config_path = Path(args.config)
+    experiment, tree = load_config(config_path)
+    settings = experiment.simulation
+    runs = args.runs or settings.runs
+    seed = settings.seed if args.seed is None else args.seed
+    jobs = args.jobs or default_jobs()
+    scenarios = tuple(args.scenario or experiment.scenarios)
+    for name in scenarios:
+        if name not in experiment.scenarios:
+            raise ConfigError(
+                str(config_path),
+                "--scenario",
+                name,
+                f"a scenario of the config ({', '.join(experiment.scenarios)})",
+            )
+    out_dir = Path(args.out) if args.out else Path("results") / config_path.stem
+    plan = RunPlan(experiment, scenarios, runs, seed)
+    labels = {
+        name: (experiment.scenarios[name].label_de or experiment.scenarios[name].label or name)
+        if args.lang == "de"
+        else (experiment.scenarios[name].label or name)
+        for name in scenarios
+    }
+    store = ResultStore(out_dir, scenarios)
+    store.begin(
+        {
+            "config_path": str(config_path),
+            "config_name": experiment.name,
+            "config_hash": config_hash(tree),
+            "config": tree,
+            "seed": seed,
+            "runs": runs,
+            "scenarios": list(scenarios),
+            "scenario_labels": {n: experiment.scenarios[n].label or n for n in scenarios},
+            "scenario_labels_de": {
+                n: experiment.scenarios[n].label_de or experiment.scenarios[n].label or n
+                for n in scenarios
+            },
+            "services": list(experiment.services),
+            "horizon_years": settings.horizon_years,
+            "discount_rate": settings.discount_rate,
+            "sampling": settings.sampling.value,
+            "jobs": jobs,
+            "command": " ".join(
+                ["itsim", *(sys.argv[1:] if sys.argv[0].endswith("itsim") else [])]
+            ),
+        }
+    )
+    started = time.perf_counter()
+    total = runs * len(scenarios)
+    print(
+        f"itsim: {len(scenarios)} scenarios × {runs:,} replications, seed {seed}, "
+        f"{jobs} worker{'s' if jobs > 1 else ''} -> {out_dir}",
+        file=sys.stderr,
+    )
+    bar = tqdm(
+        total=total,
+        unit="run",
+        disable=args.no_progress,
+        file=sys.stderr,
+        desc="simulating",
+        smoothing=0.05,
+    )
+    try:
+        for chunk in run_chunks(plan, jobs, on_progress=bar.update):
+            store.add(chunk.first, chunk.replications, chunk.monthly)
+    except KeyboardInterrupt:
+        bar.close()
+        replications, _ = store.finish(False, wall_seconds=round(time.perf_counter() - started, 2))
+        print(
+            f"\nitsim: interrupted; {len(replications):,} completed replications kept in "
+            f"{out_dir} (metadata.json: completed = false)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    bar.close()
+    wall = time.perf_counter() - started
+    replications, _ = store.finish(True, wall_seconds=round(wall, 2))
+    table = summary_table(replications, list(scenarios))
+    table.to_csv(out_dir / "summary.csv")
+    print(format_summary(table, labels, settings.horizon_years, args.lang))
+    if not args.no_plots:
+        from simulation.reporting.plots import Provenance, plot_cost_distribution
+
+        provenance = Provenance(
+            config=config_path.name,
+            config_hash=store.metadata["config_hash"],
+            runs=runs,
+            seed=seed,
+            version=__version__,
+        )
+        paths = plot_cost_distribution(
+            replications,
+            labels,
+            settings.horizon_years,
+            provenance,
+            out_dir / f"cost_distribution{'_de' if args.lang == 'de' else ''}",
+            args.lang,
+        )
+        print(f"figures: {', '.join(str(p) for p in paths)}")
+    print(
+        f"results: {out_dir}/ (replications.parquet, monthly.parquet, metadata.json, "
+        f"summary.csv) in {wall:,.1f} s"
+    )
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

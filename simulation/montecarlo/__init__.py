@@ -1,0 +1,1 @@
+"""Replications, random streams, parameter sampling, executors and the result store."""

@@ -1,0 +1,178 @@
+"""Monte Carlo replications of every scenario, in worker processes, streamed to a result store.
+
+Replication r of every scenario uses the same parameter quantiles and the same event streams
+(common random numbers). Work is cut into chunks of replications; each chunk runs all scenarios
+for its replications and returns tidy frames. Because every random number is keyed by
+(replication, name), results are identical for any number of workers or chunk size.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulation.config.scenario import ScenarioSpec, scenario_spec
+from simulation.config.schema import SEVERITIES, Experiment
+from simulation.model.ledger import COST_CATEGORIES, COUNTERS, discount_factors
+from simulation.model.run import simulate
+from simulation.montecarlo.sampling import ParameterDesign, resolved_scenario, scenario_paths
+from simulation.montecarlo.streams import ReplicationStreams
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What to run: which scenarios, how many replications, which seed."""
+
+    experiment: Experiment
+    scenarios: tuple[str, ...]
+    runs: int
+    seed: int
+
+    def specs(self) -> list[ScenarioSpec]:
+        return [scenario_spec(self.experiment, name) for name in self.scenarios]
+
+    def design(self) -> ParameterDesign:
+        return ParameterDesign(
+            scenario_paths(self.specs()), self.experiment.simulation.sampling, self.seed, self.runs
+        )
+
+
+@dataclass
+class ChunkResult:
+    """Tidy frames of one chunk of replications (all scenarios)."""
+
+    first: int
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+
+
+def replication_frames(
+    spec: ScenarioSpec,
+    replication: int,
+    result_costs: np.ndarray,
+    result_downtime: np.ndarray,
+    result_counters: np.ndarray,
+    services: tuple[str, ...],
+    params: dict[str, float],
+) -> tuple[dict, dict]:
+    """One replication's row for replications.parquet and its columns for monthly.parquet."""
+    n_months = result_costs.shape[1]
+    factors = discount_factors(n_months, spec.discount_rate)
+    total_by_month = result_costs.sum(axis=0)
+    row: dict[str, object] = {"scenario": spec.name, "replication": replication}
+    monthly: dict[str, object] = {
+        "scenario": spec.name,
+        "replication": replication,
+        "month": np.arange(n_months),
+        "year": np.arange(n_months) // 12 + 1,
+    }
+    for i, cat in enumerate(COST_CATEGORIES):
+        row[f"cost_{cat}_eur"] = float(result_costs[i].sum())
+        monthly[f"cost_{cat}_eur"] = result_costs[i]
+    row["cost_total_eur"] = float(total_by_month.sum())
+    row["cost_npv_eur"] = float(total_by_month @ factors)
+    monthly["cost_total_eur"] = total_by_month
+    monthly["cost_discounted_eur"] = total_by_month * factors
+    row["downtime_hours"] = float(result_downtime.sum())
+    monthly["downtime_hours"] = result_downtime.sum(axis=0)
+    for j, sid in enumerate(services):
+        row[f"downtime_{sid}_hours"] = float(result_downtime[j].sum())
+        monthly[f"downtime_{sid}_hours"] = result_downtime[j]
+    for k, name in enumerate(COUNTERS):
+        row[name] = float(result_counters[k].sum())
+        monthly[name] = result_counters[k]
+    for i in range(len(SEVERITIES)):
+        count = row[f"incidents_p{i + 1}"]
+        total = row[f"resolution_hours_total_p{i + 1}"]
+        row[f"resolution_hours_mean_p{i + 1}"] = total / count if count else float("nan")
+    for path, value in params.items():
+        row[f"param_{path}"] = value
+    return row, monthly
+
+
+def run_chunk(plan: RunPlan, design: ParameterDesign, first: int, last: int) -> ChunkResult:
+    """Run replications first..last-1 of every scenario of the plan."""
+    specs = plan.specs()
+    rows: list[dict] = []
+    months: list[pd.DataFrame] = []
+    for spec in specs:
+        for r in range(first, last):
+            resolved, params = resolved_scenario(spec, design.uniforms(r))
+            result = simulate(resolved, ReplicationStreams(plan.seed, r))
+            row, monthly = replication_frames(
+                spec, r, result.costs, result.downtime, result.counters, result.services, params
+            )
+            rows.append(row)
+            months.append(pd.DataFrame(monthly))
+    return ChunkResult(first, pd.DataFrame(rows), pd.concat(months, ignore_index=True))
+
+
+# -- worker processes ---------------------------------------------------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(plan: RunPlan, design: ParameterDesign) -> None:
+    _WORKER["plan"] = plan
+    _WORKER["design"] = design
+
+
+def _worker_chunk(first: int, last: int) -> ChunkResult:
+    return run_chunk(_WORKER["plan"], _WORKER["design"], first, last)  # type: ignore[arg-type]
+
+
+def chunk_bounds(runs: int, jobs: int) -> list[tuple[int, int]]:
+    """Replication ranges for the workers: small enough to balance, large enough to amortise."""
+    size = max(1, min(50, runs // max(1, jobs * 8)))
+    return [(start, min(runs, start + size)) for start in range(0, runs, size)]
+
+
+def default_jobs() -> int:
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
+
+
+def run_chunks(
+    plan: RunPlan,
+    jobs: int | None = None,
+    skip: set[int] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[ChunkResult]:
+    """Yield chunk results as they complete (in completion order, not replication order).
+
+    `skip` holds first-replication indices of chunks already done (for resumed runs).
+    """
+    jobs = jobs or default_jobs()
+    design = plan.design()
+    bounds = [b for b in chunk_bounds(plan.runs, jobs) if not skip or b[0] not in skip]
+    n_scenarios = len(plan.scenarios)
+    if jobs == 1 or len(bounds) <= 1:
+        for first, last in bounds:
+            chunk = run_chunk(plan, design, first, last)
+            if on_progress:
+                on_progress((last - first) * n_scenarios)
+            yield chunk
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(plan, design)
+    ) as pool:
+        pending = {pool.submit(_worker_chunk, first, last): (first, last) for first, last in bounds}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    first, last = pending.pop(future)
+                    chunk = future.result()
+                    if on_progress:
+                        on_progress((last - first) * n_scenarios)
+                    yield chunk
+        finally:
+            for future in pending:
+                future.cancel()

@@ -1,0 +1,74 @@
+"""Uncertain parameters: one uniform per (parameter, replication), mapped through each distribution.
+
+Every uncertain parameter gets a uniform u in (0, 1) per replication, keyed by its dotted path, and
+each scenario maps u through its own distribution for that path (inverse transform). A parameter
+that appears in several scenarios therefore takes the same quantile in replication r of each of
+them (common random numbers), even if a scenario overrides its distribution. The uniforms come
+from independent streams (`random`), a Latin hypercube (`lhs`) or a scrambled Sobol sequence
+(`sobol`) over all replications.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy.stats import qmc
+
+from simulation.config.scenario import ScenarioSpec, find_uncertain, resolve
+from simulation.config.schema import SamplingMethod
+from simulation.montecarlo.streams import ReplicationStreams, parameter_stream
+
+
+class ParameterDesign:
+    """The uniforms of every uncertain parameter for every replication of an experiment."""
+
+    def __init__(self, paths: list[str], method: SamplingMethod, seed: int, runs: int) -> None:
+        self.paths = sorted(set(paths))
+        self.method = SamplingMethod(method)
+        self.seed = int(seed)
+        self.runs = int(runs)
+        self._matrix: np.ndarray | None = None
+        if self.method != SamplingMethod.RANDOM and self.paths:
+            self._matrix = self._design()
+
+    def _design(self) -> np.ndarray:
+        d = len(self.paths)
+        rng = parameter_stream(self.seed, f"design:{self.method.value}")
+        if self.method == SamplingMethod.LHS:
+            sampler = qmc.LatinHypercube(d=d, rng=rng)
+            return sampler.random(self.runs)
+        sampler = qmc.Sobol(d=d, scramble=True, rng=rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # balance needs a power of two
+            return sampler.random(self.runs)
+
+    def uniforms(self, replication: int) -> dict[str, float]:
+        """u in (0, 1) for every path in replication r (same in every scenario)."""
+        if self._matrix is not None:
+            row = self._matrix[replication]
+            return {p: _clip(row[i]) for i, p in enumerate(self.paths)}
+        streams = ReplicationStreams(self.seed, replication)
+        return {p: _clip(streams.generator("param", p).random()) for p in self.paths}
+
+
+def _clip(u: float) -> float:
+    return float(min(max(u, 1e-12), 1.0 - 1e-12))
+
+
+def parameter_values(spec: ScenarioSpec, uniforms: dict[str, float]) -> dict[str, float]:
+    """Each uncertain parameter of a scenario at the quantile given by its uniform."""
+    return {path: float(unc.dist.ppf(uniforms[path])) for path, unc in find_uncertain(spec)}
+
+
+def scenario_paths(specs: list[ScenarioSpec]) -> list[str]:
+    """All uncertain parameter paths over several scenarios."""
+    return sorted({path for spec in specs for path, _ in find_uncertain(spec)})
+
+
+def resolved_scenario(
+    spec: ScenarioSpec, uniforms: dict[str, float]
+) -> tuple[ScenarioSpec, dict[str, float]]:
+    """The scenario with its uncertain parameters drawn, and the values drawn."""
+    values = parameter_values(spec, uniforms)
+    return resolve(spec, values), values

@@ -1,0 +1,128 @@
+"""The result store: replications.parquet, monthly.parquet and metadata.json, written safely.
+
+Chunks are written as Parquet parts into a hidden work folder as they complete, so an interrupted
+run loses nothing that finished. `finish` consolidates the parts, sorted by scenario and
+replication, into the final files and replaces them atomically; metadata.json says whether the run
+completed and which replications it holds. Results are never pickles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation import __version__
+from simulation.model.ledger import COST_CATEGORIES, COUNTERS
+
+REPLICATIONS = "replications.parquet"
+MONTHLY = "monthly.parquet"
+METADATA = "metadata.json"
+_PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pyarrow", "pydantic", "matplotlib")
+
+
+def versions() -> dict[str, str]:
+    """Versions of itsim, Python and the numerical libraries (provenance)."""
+    found = {"itsim": __version__, "python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            found[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(tmp, path)
+
+
+class ResultStore:
+    """Writes one run's results into `out_dir`."""
+
+    def __init__(self, out_dir: str | Path, scenario_order: tuple[str, ...]) -> None:
+        self.out_dir = Path(out_dir)
+        self.work = self.out_dir / ".parts"
+        self.scenario_order = scenario_order
+        self.metadata: dict[str, Any] = {}
+        self.done: set[int] = set()
+
+    def begin(self, metadata: dict[str, Any]) -> None:
+        """Create the folders and start a fresh set of parts."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.work.mkdir()
+        self.metadata = {
+            **metadata,
+            "itsim_version": __version__,
+            "versions": versions(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "completed": False,
+            "status": "running",
+            "cost_categories": list(COST_CATEGORIES),
+            "counters": list(COUNTERS),
+        }
+        write_json_atomic(self.out_dir / METADATA, self.metadata)
+
+    def add(self, first: int, replications: pd.DataFrame, monthly: pd.DataFrame) -> None:
+        """Persist one completed chunk (atomically: a part is either whole or absent)."""
+        for name, frame in (("replications", replications), ("monthly", monthly)):
+            tmp = self.work / f".{name}-{first:08d}.parquet.tmp"
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, self.work / f"{name}-{first:08d}.parquet")
+        self.done.add(first)
+
+    def _read_parts(self, name: str) -> pd.DataFrame:
+        parts = sorted(self.work.glob(f"{name}-*.parquet"))
+        if not parts:
+            return pd.DataFrame()
+        frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        order = {s: i for i, s in enumerate(self.scenario_order)}
+        keys = ["_order", "replication"] + (["month"] if "month" in frame else [])
+        frame["_order"] = frame["scenario"].map(order)
+        frame = frame.sort_values(keys, kind="stable").drop(columns="_order")
+        return frame.reset_index(drop=True)
+
+    def finish(self, completed: bool, **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Consolidate the parts into the final files and write metadata.json last."""
+        replications = self._read_parts("replications")
+        monthly = self._read_parts("monthly")
+        for name, frame in ((REPLICATIONS, replications), (MONTHLY, monthly)):
+            tmp = self.out_dir / f".{name}.tmp"
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, self.out_dir / name)
+        per_scenario = (
+            replications.groupby("scenario", sort=False)["replication"].count().to_dict()
+            if len(replications)
+            else {}
+        )
+        self.metadata.update(
+            completed=completed,
+            status="completed" if completed else "interrupted",
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            replications_completed=per_scenario,
+            **extra,
+        )
+        write_json_atomic(self.out_dir / METADATA, self.metadata)
+        shutil.rmtree(self.work, ignore_errors=True)
+        return replications, monthly
+
+
+def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read a results folder: replications, monthly frames and metadata."""
+    out_dir = Path(out_dir)
+    meta = json.loads((out_dir / METADATA).read_text("utf-8"))
+    return (
+        pd.read_parquet(out_dir / REPLICATIONS),
+        pd.read_parquet(out_dir / MONTHLY),
+        meta,
+    )

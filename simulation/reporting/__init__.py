@@ -1,0 +1,1 @@
+"""Board-ready output: plots, tables and labels in English and German."""
