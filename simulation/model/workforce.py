@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulation.config.schema import StaffPolicy, TenureDistribution
-from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_YEAR, Calendar, merge_intervals
+from simulation.model.calendar import (
+    HOURS_PER_MONTH,
+    HOURS_PER_WEEK,
+    HOURS_PER_YEAR,
+    Calendar,
+    merge_intervals,
+)
 
 LN2 = math.log(2.0)
 _BLOCK = 32  # tenure and time-to-fill values drawn per block
@@ -203,38 +209,54 @@ class BlockDraws:
         return value
 
 
+def working_days_per_year(calendar: Calendar) -> float:
+    """Open days a year (about 260.7 for Monday to Friday)."""
+    return len(calendar.days) * HOURS_PER_YEAR / HOURS_PER_WEEK
+
+
 def absence_intervals(
     staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vacation blocks and sickness episodes of one slot over the horizon, as clock intervals.
 
-    Vacation: the yearly days in blocks of up to five working days, starting at random working-day
-    starts. Sickness: Poisson episodes (rate = sick days / mean episode length) with exponential
-    lengths in working days. A working day is the calendar's open hours per open day.
+    Placed in working time (open hours of the calendar), then mapped to the clock. Vacation: the
+    yearly days in blocks of up to five working days, one block at a random place in each of
+    equal parts of the year (so blocks never overlap). Sickness: episodes with exponential
+    lengths, starting as a Poisson process whose intensity makes the expected share of sick
+    working time equal to sick days / working days (a Boolean model: coverage 1 - exp(-rate x
+    mean length)). Sickness during vacation is not credited back (a simplification).
     """
     day_hours = calendar.open_hours_per_week / max(1, len(calendar.days))
+    year_open = working_days_per_year(calendar) * day_hours
+    total_open = calendar.cumulative_open(horizon)
     starts: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    years = math.ceil(horizon / HOURS_PER_YEAR)
     vacation = float(staff.vacation_days_per_year)
     n_blocks = math.ceil(vacation / 5.0) if vacation > 0 else 0
     if n_blocks:
-        block_days = np.full(n_blocks, 5.0)
-        block_days[-1] = vacation - 5.0 * (n_blocks - 1)
-        for year in range(years):
+        block = np.full(n_blocks, 5.0 * day_hours)
+        block[-1] = (vacation - 5.0 * (n_blocks - 1)) * day_hours
+        part = year_open / n_blocks
+        for year in range(math.ceil(total_open / year_open)):
             u = rng.random(n_blocks)
-            starts.append((year + u) * HOURS_PER_YEAR)
-            lengths.append(block_days * day_hours)
-    sick = float(staff.sick_days_per_year)
-    episode = float(staff.sickness_episode_days)
-    if sick > 0:
-        n = rng.poisson(sick / episode * horizon / HOURS_PER_YEAR)
-        starts.append(rng.random(n) * horizon)
-        lengths.append(rng.exponential(episode, n) * day_hours)
+            offset = year * year_open + np.arange(n_blocks) * part
+            starts.append(offset + u * np.maximum(part - block, 0.0))
+            lengths.append(block)
+    share = min(float(staff.sick_days_per_year) / working_days_per_year(calendar), 0.95)
+    episode_hours = float(staff.sickness_episode_days) * day_hours
+    if share > 0:
+        intensity = -math.log1p(-share) / episode_hours  # episodes per open hour
+        n = rng.poisson(intensity * total_open)
+        starts.append(rng.random(n) * total_open)
+        lengths.append(rng.exponential(episode_hours, n))
     if not starts:
         return np.empty(0), np.empty(0)
-    start = calendar.next_open_v(np.concatenate(starts))
-    end = calendar.add_open_hours_v(start, np.concatenate(lengths))
+    start_open = np.concatenate(starts)
+    end_open = start_open + np.concatenate(lengths)
+    keep = start_open < total_open
+    zero = np.zeros(int(keep.sum()))
+    start = calendar.next_open_v(calendar.add_open_hours_v(zero, start_open[keep]))
+    end = calendar.add_open_hours_v(zero, end_open[keep])
     return merge_intervals(start, end)
 
 
