@@ -1,4 +1,4 @@
-"""The Monte Carlo runner: common random numbers, reproducibility, sampling designs, interruptions."""
+"""The Monte Carlo runner: common random numbers, reproducibility, designs, interruptions."""
 
 from __future__ import annotations
 
