@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"itsim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:

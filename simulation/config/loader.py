@@ -47,8 +47,9 @@ def deep_merge(
 ) -> dict[str, Any]:
     """Merge `override` into a copy of `base`: mappings merge key by key, other values replace.
 
-    A key set to null in the override removes a mapping entry of the base (e.g. a scenario).
-    `origins` records, for every key path, the file that last set it.
+    A key set to null in the override removes a mapping entry of the base (e.g. a scenario). A
+    distribution spec (a mapping with `dist`) replaces the base's value as a whole. `origins`
+    records, for every key path, the file that last set it or anything inside it.
     """
     merged = dict(base)
     for key, value in override.items():
@@ -57,12 +58,12 @@ def deep_merge(
             merged.pop(key, None)
             origins[path] = file
             continue
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and "dist" not in value:
             merged[key] = deep_merge(base[key], value, origins, file, path)
         else:
             merged[key] = value
             _mark(origins, path, value, file)
-    origins.setdefault(prefix, file)
+    origins[prefix] = file
     return merged
 
 

@@ -22,6 +22,7 @@ from simulation.config.distributions import (
     Fixed,
     parse_distribution,
 )
+from simulation.errors import NO_VALUE
 
 SEVERITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -76,7 +77,7 @@ def _number_or_dist(value: Any) -> float | Distribution:
         try:
             return parse_distribution(value)
         except DistributionSpecError as exc:
-            raise ConfigValueError(exc.key, exc.value, str(exc)) from None
+            raise ConfigValueError(exc.key, NO_VALUE, str(exc)) from None
     if isinstance(value, Uncertain):
         return value.dist
     if isinstance(value, Distribution):
@@ -124,7 +125,10 @@ ProbParam = Annotated[
 # A distribution sampled afresh for every event (ticket effort, repair time, loss per event).
 EventDist = Annotated[Distribution, _event_validator(0.0, "a distribution of values >= 0")]
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+# Plain numbers: strict, so that `true` is not read as 1 (YAML booleans are no numbers).
+Int = Annotated[int, Field(strict=True)]
+Float = Annotated[float, Field(strict=True)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
 
 
 class Strict(BaseModel):
@@ -178,17 +182,17 @@ class CostCategory(StrEnum):
 class SimulationSettings(Strict):
     """How long and how often to simulate."""
 
-    horizon_years: int = Field(5, ge=1, le=30)
-    runs: int = Field(1000, ge=1)
-    seed: int = Field(20261126, ge=0)
-    discount_rate: float = Field(0.08, gt=-1.0, le=1.0)
+    horizon_years: Int = Field(5, ge=1, le=30)
+    runs: Int = Field(1000, ge=1)
+    seed: Int = Field(20261126, ge=0)
+    discount_rate: Float = Field(0.08, gt=-1.0, le=1.0)
     sampling: SamplingMethod = SamplingMethod.RANDOM
 
 
 class BusinessHours(Strict):
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    start_hour: int = Field(8, ge=0, le=23)
-    end_hour: int = Field(18, ge=1, le=24)
+    start_hour: Int = Field(8, ge=0, le=23)
+    end_hour: Int = Field(18, ge=1, le=24)
 
     @model_validator(mode="after")
     def _check(self) -> BusinessHours:
@@ -212,7 +216,7 @@ class Company(Strict):
     """The company whose IT is simulated."""
 
     name: str = "Company"
-    employees: int = Field(gt=0)
+    employees: Int = Field(gt=0)
     loaded_hourly_cost_eur: NonNegParam
     on_costs_share: NonNegParam = 0.28
     wage_growth_per_year: Param = 0.03
@@ -229,15 +233,15 @@ class Severity(Strict):
 class Outages(Strict):
     mtbf_hours: PosParam
     time_to_failure: FailureDistribution = FailureDistribution.EXPONENTIAL
-    weibull_shape: float = Field(1.5, gt=0.0)
+    weibull_shape: Float = Field(1.5, gt=0.0)
     repair_hours: EventDist
     productivity_loss: ProbParam = 1.0
 
 
 class InternalCosts(Strict):
     hardware_eur: NonNegParam = 0.0
-    refresh_years: float = Field(5.0, gt=0.0)
-    first_purchase_year: float = Field(0.0, ge=0.0)
+    refresh_years: Float = Field(5.0, gt=0.0)
+    first_purchase_year: Float = Field(0.0, ge=0.0)
     licences_eur_per_user_per_month: NonNegParam = 0.0
     running_eur_per_month: NonNegParam = 0.0
 
@@ -252,7 +256,7 @@ class Service(Strict):
     name: str
     name_de: str | None = None
     skill: str
-    users: int | None = Field(None, ge=0)
+    users: Int | None = Field(None, ge=0)
     incidents_per_user_per_month: NonNegParam
     business_hours_share: Probability | None = None
     severities: dict[str, Severity]
@@ -290,7 +294,7 @@ class StaffPolicy(Strict):
 
     turnover_rate_per_year: NonNegParam
     tenure_distribution: TenureDistribution = TenureDistribution.EXPONENTIAL
-    weibull_shape: float = Field(1.5, gt=0.0)
+    weibull_shape: Float = Field(1.5, gt=0.0)
     notice_period_months: NonNegParam = 1.0
     time_to_fill_months: EventDist
     recruiting_cost_share_of_salary: NonNegParam = 0.2
@@ -300,7 +304,7 @@ class StaffPolicy(Strict):
     initial_knowledge: ProbParam = 0.9
     knowledge_half_life_years: PosParam = 3.0
     training_days_per_year: NonNegParam = 5.0
-    training_sessions_per_year: int = Field(2, ge=1, le=52)
+    training_sessions_per_year: Int = Field(2, ge=1, le=52)
     knowledge_gain_per_training_day: NonNegParam = 0.05
     training_cost_eur_per_day: NonNegParam = 600.0
     vacation_days_per_year: NonNegParam = 30.0
@@ -309,7 +313,7 @@ class StaffPolicy(Strict):
     key_person_rebuild_months: NonNegParam = 12.0
     on_call_allowance_eur_per_week: NonNegParam = 0.0
     on_call_callout_hours: NonNegParam = 0.5
-    working_hours_per_week: float = Field(40.0, gt=0.0, le=168.0)
+    working_hours_per_week: Float = Field(40.0, gt=0.0, le=168.0)
 
 
 class Role(Strict):
@@ -325,8 +329,8 @@ class CreditTier(Strict):
 
 
 class SLA(Strict):
-    response_hours: dict[str, float]
-    resolution_hours: dict[str, float]
+    response_hours: dict[str, Float]
+    resolution_hours: dict[str, Float]
     availability: Probability = 0.999
     credit_tiers: tuple[CreditTier, ...] = ()
     credit_cap_share: Probability = 1.0
@@ -396,10 +400,10 @@ class Security(Strict):
 
 
 class Team(Strict):
-    roles: dict[str, int] = {}
+    roles: dict[str, Int] = {}
     coverage: Coverage = Coverage.BUSINESS_HOURS
     on_call_severities: tuple[str, ...] = ("P1",)
-    on_call_staff: int = Field(1, ge=0)
+    on_call_staff: Int = Field(1, ge=0)
     staff: dict[str, Any] = {}
 
     @model_validator(mode="after")
