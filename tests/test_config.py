@@ -802,12 +802,9 @@ def uncommented_numbers(text: str) -> list[tuple[int, str]]:
 
     A numeric line is explained by a `#` comment on the line itself, or, for a row of a table,
     on the table's parent key: a list item (credit tiers), or a line whose siblings all hold
-    numbers (severity rows P1..P4, response/resolution rows P1..P4, affected_services). In
-    `scenarios`, a key is also explained by the same key of an earlier scenario (the headcount
-    comment of the first scenario's `team.roles` explains the other scenarios' `team.roles`).
+    numbers (severity rows P1..P4, response/resolution rows P1..P4, affected_services).
     """
     lines = _parse_lines(text)
-    commented = [line.path for line in lines if line.commented]
     problems = []
     for line in lines:
         if line.commented or line.is_block or not line.numeric:
@@ -817,14 +814,6 @@ def uncommented_numbers(text: str) -> list[tuple[int, str]]:
             parent is not None and all(not c.is_block and c.numeric for c in parent.children)
         )
         if parent is not None and parent.commented and is_row:
-            continue
-        if line.path[0] == "scenarios" and any(
-            len(p) == len(line.path)
-            and p[0] == "scenarios"
-            and p[2:] == line.path[2:]
-            and p != line.path
-            for p in commented
-        ):
             continue
         problems.append((line.number, line.text))
     return problems
@@ -867,7 +856,7 @@ def test_comment_check_catches_new_numbers() -> None:
         ("  affected_services:  ", ["    infrastructure: 0.4", "    business_applications: 0.4"]),
         (
             "      on_call_staff: 1  ",
-            ["      on_call_staff: 1", "      on_call_staff: 1"],  # internal and hybrid
+            ["      on_call_staff: 1"],
         ),
     ],
 )
