@@ -868,3 +868,15 @@ def test_comment_check_catches_removed_comments(commented_line: str, flagged: li
     lines[index] = lines[index][: lines[index].index("#")].rstrip()
     problems = [line.rstrip() for _, line in uncommented_numbers("\n".join(lines))]
     assert sorted(problems) == sorted(flagged)
+
+
+@pytest.mark.parametrize("path", sorted(DEFAULT.parent.rglob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_config_loads_and_runs(path: Path) -> None:
+    from simulation.model.run import simulate
+    from simulation.montecarlo.streams import ReplicationStreams
+
+    experiment = load_experiment(path)
+    for name in experiment.scenarios:
+        spec = scenario_spec(experiment, name)
+        result = simulate(resolve(spec, central_values(spec)), ReplicationStreams(1, 0))
+        assert result.costs.sum() > 0
