@@ -40,6 +40,22 @@ def sla_block() -> dict[str, Any]:
     }
 
 
+def with_provider(
+    tree: dict[str, Any], contract: dict[str, Any] | None = None, **provider: Any
+) -> dict[str, Any]:
+    """The tree with service `desk` run by provider `p` (quick tickets unless `contract` says)."""
+    terms = {
+        "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.1),
+        "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 1.0),
+        "sla": sla_block(),
+        **(contract or {}),
+    }
+    out = deep_update(tree, {"providers": {"p": {"name": "P", **provider, "contracts": {}}}})
+    out["providers"]["p"]["contracts"]["desk"] = terms
+    out["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+    return out
+
+
 def base_tree(**overrides: Any) -> dict[str, Any]:
     """One internal service, one role, nothing stochastic switched on but what a test turns on.
 

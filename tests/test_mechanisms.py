@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from builders import base_tree, cost, counter, deep_update, run, sla_block
+from builders import base_tree, cost, counter, deep_update, run, with_provider
 
 from simulation.model.ledger import CAT
 
@@ -286,20 +286,7 @@ def test_vendor_management_takes_internal_time():
         roles={"agent": {"skills": ["desk", "vendor_management"], "annual_salary_eur": 60000.0}},
         scenarios={"internal": {"team": {"coverage": "business_hours"}}},
     )
-    tree["providers"] = {
-        "p": {
-            "name": "P",
-            "contracts": {
-                "desk": {
-                    "vendor_management_hours_per_month": 20.0,
-                    "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.1),
-                    "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 1.0),
-                    "sla": sla_block(),
-                }
-            },
-        }
-    }
-    tree["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+    tree = with_provider(tree, {"vendor_management_hours_per_month": 20.0})
     result = run(tree)
     # 20 h a month for 60 months at 60,000 EUR / (40 h x 52.14 weeks): moved out of personnel
     expected = 20 * 60 * 60000 / (40 * 8760 / 168)

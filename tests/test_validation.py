@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from builders import base_tree, cost, counter, quiet_severities, run, sla_block
+from builders import base_tree, cost, counter, quiet_severities, run, sla_block, with_provider
 from scipy import stats
 
 from simulation.config.distributions import LogNormal
@@ -117,20 +117,10 @@ def test_availability_matches_mtbf_over_mtbf_plus_mttr(sourcing):
         scenarios={"internal": {"team": {"roles": {"agent": 2}}}},
     )
     if sourcing == "provider":
-        tree["providers"] = {
-            "p": {
-                "name": "P",
-                "coverage": "24x7",
-                "contracts": {
-                    "desk": {
-                        "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.0),
-                        "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.0),
-                        "sla": sla_block(),
-                    }
-                },
-            }
-        }
-        tree["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+        zero = dict.fromkeys(("P1", "P2", "P3", "P4"), 0.0)
+        tree = with_provider(
+            tree, {"response_hours": zero, "resolution_hours": zero}, coverage="24x7"
+        )
     horizon = 10 * HOURS_PER_YEAR
     unavailability = [float(run(tree, replication=r).downtime.sum()) / horizon for r in range(6)]
     expected = mtbf / (mtbf + mttr)
@@ -182,21 +172,7 @@ def test_service_credits_in_the_ledger_match_monthly_availability():
     # to each month's availability computed from the outage intervals.
     outages = {"mtbf_hours": 300.0, "repair_hours": {"dist": "exponential", "mean": 3.0}}
     tree = base_tree(services={"desk": {"outages": outages}})
-    tree["providers"] = {
-        "p": {
-            "name": "P",
-            "price_escalation_per_year": 0.0,
-            "contracts": {
-                "desk": {
-                    "fixed_fee_per_month_eur": 10_000.0,
-                    "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.1),
-                    "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 1.0),
-                    "sla": sla_block(),
-                }
-            },
-        }
-    }
-    tree["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+    tree = with_provider(tree, {"fixed_fee_per_month_eur": 10_000.0}, price_escalation_per_year=0.0)
     result = run(tree, detail=True)
     down = result.downtime[0]
     availability = 1.0 - down / HOURS_PER_MONTH
@@ -269,20 +245,7 @@ def test_security_incidents_are_a_compound_poisson_process():
 def test_provider_failures_follow_the_annual_probability():
     p, years = 0.3, 5
     tree = base_tree()
-    tree["providers"] = {
-        "p": {
-            "name": "P",
-            "failure": {"annual_probability": p},
-            "contracts": {
-                "desk": {
-                    "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.1),
-                    "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 1.0),
-                    "sla": sla_block(),
-                }
-            },
-        }
-    }
-    tree["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+    tree = with_provider(tree, failure={"annual_probability": p})
     counts = [counter(run(tree, replication=r), "provider_failures") for r in range(400)]
     # a Poisson process with P(at least one failure in a year) = p has rate -ln(1 - p)
     expected = -math.log(1 - p) * years
@@ -294,20 +257,13 @@ def test_sla_breach_rate_matches_the_lognormal_tail():
     # P(breach) = P(X > 12) analytically.
     resolution = {"dist": "lognormal", "median": 8.0, "p95": 24.0}
     tree = base_tree(services={"desk": {"incidents_per_user_per_month": 1.0}})
-    tree["providers"] = {
-        "p": {
-            "name": "P",
-            "contracts": {
-                "desk": {
-                    "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.01),
-                    "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), resolution),
-                    "sla": sla_block()
-                    | {"resolution_hours": {"P1": 12, "P2": 12, "P3": 12, "P4": 12}},
-                }
-            },
-        }
+    twelve = dict.fromkeys(("P1", "P2", "P3", "P4"), 12)
+    terms = {
+        "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.01),
+        "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), resolution),
+        "sla": sla_block() | {"resolution_hours": twelve},
     }
-    tree["scenarios"]["internal"]["sourcing"]["desk"] = "p"
+    tree = with_provider(tree, terms)
     breaches = tickets = 0.0
     for r in range(5):
         result = run(tree, replication=r)
