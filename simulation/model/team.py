@@ -158,12 +158,17 @@ class InternalTeam:
         return best, mode
 
     def _offer(self, slot: Slot, now: float) -> bool:
-        """Give an idle, available person the best job they may take; True if they took one."""
+        """Give an idle, available person the best job they may take; True if they took one.
+
+        The job starts now; the person's wake-up event is scheduled for the moment the work
+        ends, so a job handed to an idle person costs one event, as for a busy one.
+        """
         taken = self._take(slot, now)
         if taken is None:
             return False
         slot.idle = False
-        slot.wake.succeed(taken)
+        work = self._start(slot, taken[0], taken[1], now)
+        slot.wake.trigger_after(work[3] - now, work)
         return True
 
     def _dispatch_skill(self, skill: int) -> None:
@@ -206,69 +211,89 @@ class InternalTeam:
             hours /= workforce.productivity(slot, now)
         return hours
 
+    def _start(self, slot: Slot, job: tuple, mode: int, now: float) -> tuple:
+        """Begin a job: its effort, where it pauses, and its end; returns the work in hand."""
+        priority, _, _, kind, ref, remaining, _ = job
+        urgent = priority <= self.urgent_max
+        if remaining < 0.0:  # first start of this job
+            if kind == INCIDENT:
+                self.incident_start[ref] = now
+                service = self.incident_service[ref]
+                remaining = self._effort(
+                    slot,
+                    service,
+                    self.incident_effort[ref],
+                    self.effort_sensitivity[service],
+                    now,
+                )
+            else:  # outage repair
+                service = self.outage_service[ref]
+                remaining = self._effort(
+                    slot,
+                    service,
+                    self.outage_base_repair[ref],
+                    self.repair_sensitivity[service],
+                    now,
+                )
+            if not urgent and mode != _ALWAYS:
+                remaining *= self.pace
+        rest = 0.0
+        if mode == _ON_CALL:
+            self.on_call_busy += 1
+            self.callouts.append(now)
+            end = now + self.callout_hours + remaining
+        elif mode == _ALWAYS or urgent:
+            end = now + remaining
+        else:
+            end = now + remaining
+            close = self.calendar.next_close(now)
+            if end > close:  # stop at closing time, resume on the next working day
+                rest = end - close
+                end = close
+        return job, mode, now, end, rest
+
+    def _finish(self, slot: Slot, work: tuple) -> None:
+        """Book a finished stretch of work; requeue what is left of a job paused at closing."""
+        job, mode, start, end, rest = work
+        _, _, _, kind, ref, _, skill = job
+        if mode == _ON_CALL:
+            self.on_call_busy -= 1
+        self.busy_starts.append(start)
+        self.busy_ends.append(end)
+        if kind == TASK:
+            self.task_hours.append((end, slot, (end - start) / self.pace))
+        if rest > 0.0:
+            heapq.heappush(self.queues[skill], (*job[:5], rest, skill))
+        elif kind == INCIDENT:
+            self.incident_end[ref] = end
+        elif kind == OUTAGE:
+            self.outage_done[ref].succeed(end)
+
     def _work(self, slot: Slot) -> Generator[Any, Any, None]:
         """A person's working life: take the most urgent job allowed now, work it, book it."""
         env = self.env
-        calendar = self.calendar
-        urgent_max = self.urgent_max
         taken = None
         while True:
             if taken is None:
                 slot.idle = True
-                slot.wake = env.event()
-                taken = yield slot.wake
-            job, mode = taken
-            taken = None
-            priority, _, _, kind, ref, remaining, skill = job
-            now = env._now
-            urgent = priority <= urgent_max
-            if remaining < 0.0:  # first start of this job
-                if kind == INCIDENT:
-                    self.incident_start[ref] = now
-                    service = self.incident_service[ref]
-                    remaining = self._effort(
-                        slot,
-                        service,
-                        self.incident_effort[ref],
-                        self.effort_sensitivity[service],
-                        now,
-                    )
-                else:  # outage repair
-                    service = self.outage_service[ref]
-                    remaining = self._effort(
-                        slot,
-                        service,
-                        self.outage_base_repair[ref],
-                        self.repair_sensitivity[service],
-                        now,
-                    )
-                if not urgent and mode != _ALWAYS:
-                    remaining *= self.pace
-            rest = 0.0
-            if mode == _ON_CALL:
-                self.on_call_busy += 1
-                self.callouts.append(now)
-                end = now + self.callout_hours + remaining
-            elif mode == _ALWAYS or urgent:
-                end = now + remaining
+                slot.wake = _Wake(env)
+                work = yield slot.wake  # fires when the job a dispatcher started is done
             else:
-                end = now + remaining
-                close = calendar.next_close(now)
-                if end > close:  # stop at closing time, resume on the next working day
-                    rest = end - close
-                    end = close
-            yield env.timeout(end - now)
-            if mode == _ON_CALL:
-                self.on_call_busy -= 1
-            self.busy_starts.append(now)
-            self.busy_ends.append(end)
-            if kind == TASK:
-                self.task_hours.append((end, slot, (end - now) / self.pace))
-            if rest > 0.0:
-                heapq.heappush(self.queues[skill], (*job[:5], rest, skill))
-            elif kind == INCIDENT:
-                self.incident_end[ref] = end
-            elif kind == OUTAGE:
-                self.outage_done[ref].succeed(end)
+                now = env._now
+                work = self._start(slot, taken[0], taken[1], now)
+                yield env.timeout(work[3] - now)
+            self._finish(slot, work)
+            end = work[3]
+            taken = None
             if slot.present and (end < slot.clear_until or slot.available(end)):
                 taken = self._take(slot, end)
+
+
+class _Wake(simpy.Event):
+    """An idle person's event, triggered with a delay: at the end of the job they were given."""
+
+    def trigger_after(self, delay: float, value: Any) -> None:
+        # what simpy.Timeout does at construction: an already-decided event scheduled later
+        self._ok = True
+        self._value = value
+        self.env.schedule(self, simpy.events.NORMAL, delay)
