@@ -116,6 +116,9 @@ def _event_validator(low: float | None, what: str):
 
 
 # An uncertain parameter: a number, or a distribution drawn once per replication.
+WorkingHours = Annotated[
+    float | Uncertain, _param_validator(1.0, 168.0, "hours per week between 1 and 168")
+]
 Param = Annotated[float | Uncertain, _param_validator(None, None, "a number")]
 NonNegParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value >= 0")]
 PosParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value > 0", strict_low=True)]
@@ -233,15 +236,15 @@ class Severity(Strict):
 class Outages(Strict):
     mtbf_hours: PosParam
     time_to_failure: FailureDistribution = FailureDistribution.EXPONENTIAL
-    weibull_shape: Float = Field(1.5, gt=0.0)
+    weibull_shape: PosParam = 1.5
     repair_hours: EventDist
     productivity_loss: ProbParam = 1.0
 
 
 class InternalCosts(Strict):
     hardware_eur: NonNegParam = 0.0
-    refresh_years: Float = Field(5.0, gt=0.0)
-    first_purchase_year: Float = Field(0.0, ge=0.0)
+    refresh_years: PosParam = 5.0
+    first_purchase_year: NonNegParam = 0.0
     licences_eur_per_user_per_month: NonNegParam = 0.0
     running_eur_per_month: NonNegParam = 0.0
 
@@ -258,7 +261,7 @@ class Service(Strict):
     skill: str
     users: Int | None = Field(None, ge=0)
     incidents_per_user_per_month: NonNegParam
-    business_hours_share: Probability | None = None
+    business_hours_share: ProbParam | None = None
     severities: dict[str, Severity]
     outages: Outages | None = None
     lost_margin_eur_per_hour: NonNegParam = 0.0
@@ -294,7 +297,7 @@ class StaffPolicy(Strict):
 
     turnover_rate_per_year: NonNegParam
     tenure_distribution: TenureDistribution = TenureDistribution.EXPONENTIAL
-    weibull_shape: Float = Field(1.5, gt=0.0)
+    weibull_shape: PosParam = 1.5
     notice_period_months: NonNegParam = 1.0
     time_to_fill_months: EventDist
     recruiting_cost_share_of_salary: NonNegParam = 0.2
@@ -313,7 +316,7 @@ class StaffPolicy(Strict):
     key_person_rebuild_months: NonNegParam = 12.0
     on_call_allowance_eur_per_week: NonNegParam = 0.0
     on_call_callout_hours: NonNegParam = 0.5
-    working_hours_per_week: Float = Field(40.0, gt=0.0, le=168.0)
+    working_hours_per_week: WorkingHours = 40.0
 
 
 class Role(Strict):

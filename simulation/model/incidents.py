@@ -70,7 +70,7 @@ def draw_tickets(
     times = arrival_times(
         incident_rate_per_hour(service, users),
         horizon,
-        service.business_hours_share,
+        None if service.business_hours_share is None else float(service.business_hours_share),
         calendar,
         rng_arrivals,
     )

@@ -24,7 +24,7 @@ def unit_time_to_failure(outages: Outages) -> Callable[[np.ndarray], np.ndarray]
     """Map uniforms to times to failure with mean 1 (to be scaled by the MTBF)."""
     if outages.time_to_failure == FailureDistribution.EXPONENTIAL:
         return lambda u: -np.log1p(-u)
-    shape = outages.weibull_shape
+    shape = float(outages.weibull_shape)
     scale = 1.0 / math.gamma(1.0 + 1.0 / shape)
     return lambda u: scale * (-np.log1p(-u)) ** (1.0 / shape)
 

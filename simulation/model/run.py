@@ -91,7 +91,7 @@ class _Replication:
         # Outside 24/7 a person works `working_hours_per_week` within the longer opening hours:
         # work progresses at that share of the clock. A 24/7 position is a seat staffed in shifts:
         # it works every hour and costs 168 / working_hours_per_week salaries.
-        working = spec.staff.working_hours_per_week
+        working = float(spec.staff.working_hours_per_week)
         if spec.team.coverage == Coverage.ALWAYS:
             self.pace = 1.0
             self.seat_cost_factor = HOURS_PER_WEEK / working
@@ -543,10 +543,10 @@ class _Replication:
         ledger = self.ledger
         hardware = float(costs.hardware_eur)
         if hardware > 0:
-            t = costs.first_purchase_year * HOURS_PER_YEAR
+            t = float(costs.first_purchase_year) * HOURS_PER_YEAR
             while t < self.horizon:
                 ledger.add_cost("hardware", t, hardware)
-                t += costs.refresh_years * HOURS_PER_YEAR
+                t += float(costs.refresh_years) * HOURS_PER_YEAR
         ledger.add_costs_by_month(
             "licences",
             np.full(self.n_months, float(costs.licences_eur_per_user_per_month) * self.users[j]),
@@ -600,7 +600,10 @@ class _Replication:
         horizon = self.horizon
         workforce.close_books(horizon)
         working_hours_per_year = (
-            staff.working_hours_per_week * self.seat_cost_factor * HOURS_PER_YEAR / HOURS_PER_WEEK
+            float(staff.working_hours_per_week)
+            * self.seat_cost_factor
+            * HOURS_PER_YEAR
+            / HOURS_PER_WEEK
         )
         available = np.zeros(self.n_months)
         for slot in workforce.slots:

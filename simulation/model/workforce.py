@@ -186,7 +186,7 @@ def tenure_sampler(staff: StaffPolicy) -> Callable[[np.ndarray], np.ndarray]:
     mean_hours = HOURS_PER_YEAR / rate
     if staff.tenure_distribution == TenureDistribution.EXPONENTIAL:
         return lambda u: -mean_hours * np.log1p(-u)
-    shape = staff.weibull_shape
+    shape = float(staff.weibull_shape)
     scale = mean_hours / math.gamma(1.0 + 1.0 / shape)
     return lambda u: scale * (-np.log1p(-u)) ** (1.0 / shape)
 
