@@ -94,8 +94,13 @@ def find_uncertain(obj: Any, prefix: str = "") -> list[tuple[str, Uncertain]]:
 
 
 def resolve(obj: Any, values: dict[str, float], prefix: str = "") -> Any:
-    """A copy of `obj` with every uncertain parameter replaced by its value from `values`."""
+    """A copy of `obj` with every uncertain parameter replaced by its value from `values`.
+
+    A number whose path is in `values` is replaced too (sensitivity sweeps set any parameter).
+    """
     if isinstance(obj, Uncertain):
+        return float(values[prefix])
+    if prefix in values and isinstance(obj, int | float) and not isinstance(obj, bool):
         return float(values[prefix])
     if isinstance(obj, BaseModel):
         updates = {}
@@ -114,6 +119,21 @@ def resolve(obj: Any, values: dict[str, float], prefix: str = "") -> Any:
         out_t = tuple(resolve(v, values, _join(prefix, str(i))) for i, v in enumerate(obj))
         return obj if all(a is b for a, b in zip(out_t, obj, strict=True)) else out_t
     return obj
+
+
+def parameter_paths(obj: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of every numeric parameter below `obj` (uncertain or fixed)."""
+    found: list[str] = []
+    if isinstance(obj, Uncertain) or (isinstance(obj, int | float) and not isinstance(obj, bool)):
+        found.append(prefix)
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            if name not in _SKIP_FIELDS:
+                found.extend(parameter_paths(getattr(obj, name), _join(prefix, name)))
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            found.extend(parameter_paths(value, _join(prefix, str(key))))
+    return found
 
 
 def central_values(obj: Any) -> dict[str, float]:

@@ -20,7 +20,12 @@ from simulation.config.scenario import ScenarioSpec, scenario_spec
 from simulation.config.schema import SEVERITIES, Experiment
 from simulation.model.ledger import COST_CATEGORIES, COUNTERS, discount_factors
 from simulation.model.run import simulate
-from simulation.montecarlo.sampling import ParameterDesign, resolved_scenario, scenario_paths
+from simulation.montecarlo.sampling import (
+    ParameterDesign,
+    PointDesign,
+    resolved_scenario,
+    scenario_paths,
+)
 from simulation.montecarlo.streams import ReplicationStreams
 
 
@@ -95,21 +100,30 @@ def replication_frames(
     return row, monthly
 
 
-def run_chunk(plan: RunPlan, design: ParameterDesign, first: int, last: int) -> ChunkResult:
+def run_chunk(
+    plan: RunPlan,
+    design: ParameterDesign | PointDesign,
+    first: int,
+    last: int,
+    monthly: bool = True,
+) -> ChunkResult:
     """Run replications first..last-1 of every scenario of the plan."""
     specs = plan.specs()
+    fixed = getattr(design, "values", None)
     rows: list[dict] = []
     months: list[pd.DataFrame] = []
     for spec in specs:
         for r in range(first, last):
-            resolved, params = resolved_scenario(spec, design.uniforms(r))
+            resolved, params = resolved_scenario(spec, design.uniforms(r), fixed)
             result = simulate(resolved, ReplicationStreams(plan.seed, r))
-            row, monthly = replication_frames(
+            row, by_month = replication_frames(
                 spec, r, result.costs, result.downtime, result.counters, result.services, params
             )
             rows.append(row)
-            months.append(pd.DataFrame(monthly))
-    return ChunkResult(first, pd.DataFrame(rows), pd.concat(months, ignore_index=True))
+            if monthly:
+                months.append(pd.DataFrame(by_month))
+    frame = pd.concat(months, ignore_index=True) if months else pd.DataFrame()
+    return ChunkResult(first, pd.DataFrame(rows), frame)
 
 
 # -- worker processes ---------------------------------------------------------------------------
@@ -176,3 +190,67 @@ def run_chunks(
         finally:
             for future in pending:
                 future.cancel()
+
+
+# -- design points (sensitivity analysis) ---------------------------------------------------------
+
+
+def _point_chunk(index: int, first: int, last: int) -> tuple[int, pd.DataFrame]:
+    plan: RunPlan = _WORKER["plan"]  # type: ignore[assignment]
+    points: list[PointDesign] = _WORKER["points"]  # type: ignore[assignment]
+    return index, run_chunk(plan, points[index], first, last, monthly=False).replications
+
+
+def _init_point_worker(plan: RunPlan, points: list[PointDesign]) -> None:
+    _WORKER["plan"] = plan
+    _WORKER["points"] = points
+
+
+def run_points(
+    plan: RunPlan,
+    points: list[PointDesign],
+    jobs: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Replications 0..runs-1 of every scenario at every design point, on the same streams.
+
+    Every point reuses the same replication streams (common random numbers), so differences
+    between points come from the parameters, not from simulation noise. Returns the
+    replication rows with a `point` column (the index into `points`), sorted.
+    """
+    jobs = jobs or default_jobs()
+    size = max(1, min(plan.runs, 25))
+    tasks = [
+        (i, first, min(plan.runs, first + size))
+        for i in range(len(points))
+        for first in range(0, plan.runs, size)
+    ]
+    n_scenarios = len(plan.scenarios)
+    frames: list[pd.DataFrame] = []
+
+    def collect(index: int, frame: pd.DataFrame, count: int) -> None:
+        frames.append(frame.assign(point=index))
+        if on_progress:
+            on_progress(count * n_scenarios)
+
+    if jobs == 1 or len(tasks) <= 1:
+        for index, first, last in tasks:
+            collect(
+                index,
+                run_chunk(plan, points[index], first, last, monthly=False).replications,
+                last - first,
+            )
+    else:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_init_point_worker, initargs=(plan, points)
+        ) as pool:
+            futures = {pool.submit(_point_chunk, *task): task for task in tasks}
+            for future in futures:
+                index, frame = future.result()
+                task = futures[future]
+                collect(index, frame, task[2] - task[1])
+    out = pd.concat(frames, ignore_index=True)
+    order = {s: i for i, s in enumerate(plan.scenarios)}
+    out["_order"] = out["scenario"].map(order)
+    out = out.sort_values(["point", "_order", "replication"], kind="stable").drop(columns="_order")
+    return out.reset_index(drop=True)

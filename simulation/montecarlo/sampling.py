@@ -52,6 +52,32 @@ class ParameterDesign:
         return {p: _clip(streams.generator("param", p).random()) for p in self.paths}
 
 
+class PointDesign:
+    """One point of a sensitivity design on top of a base design.
+
+    `quantiles` fixes the uniform of some uncertain parameters (0.1 = their P10), `values` sets
+    any numeric parameter directly, and with `medians` every other uncertain parameter sits at
+    its median instead of varying across replications as in the base design.
+    """
+
+    def __init__(
+        self,
+        base: ParameterDesign,
+        quantiles: dict[str, float] | None = None,
+        values: dict[str, float] | None = None,
+        medians: bool = False,
+    ) -> None:
+        self.base = base
+        self.quantiles = {p: _clip(u) for p, u in (quantiles or {}).items()}
+        self.values = dict(values or {})
+        self.medians = medians
+
+    def uniforms(self, replication: int) -> dict[str, float]:
+        u = dict.fromkeys(self.base.paths, 0.5) if self.medians else self.base.uniforms(replication)
+        u.update(self.quantiles)
+        return u
+
+
 def _clip(u: float) -> float:
     return float(min(max(u, 1e-12), 1.0 - 1e-12))
 
@@ -67,8 +93,13 @@ def scenario_paths(specs: list[ScenarioSpec]) -> list[str]:
 
 
 def resolved_scenario(
-    spec: ScenarioSpec, uniforms: dict[str, float]
+    spec: ScenarioSpec, uniforms: dict[str, float], fixed: dict[str, float] | None = None
 ) -> tuple[ScenarioSpec, dict[str, float]]:
-    """The scenario with its uncertain parameters drawn, and the values drawn."""
+    """The scenario with its uncertain parameters drawn (and `fixed` values set), and the values.
+
+    Paths in `fixed` that the scenario does not have (a provider it does not use) are ignored.
+    """
     values = parameter_values(spec, uniforms)
+    if fixed:
+        values.update(fixed)
     return resolve(spec, values), values

@@ -1,0 +1,376 @@
+"""Sensitivity analysis: which assumption changes the answer, and where the preferred option flips.
+
+Generic algorithms work on any function of parameter quantiles (tests use toy models with known
+answers); the `*_model` functions evaluate the simulator at design points through
+`montecarlo.runner.run_points`, where every point reuses the same replication streams (common
+random numbers), so differences between points come from the parameters, not simulation noise.
+
+- one-at-a-time (tornado, spider): each parameter at low/high quantiles, the others at medians;
+- global (Sobol first- and total-order indices with bootstrap intervals, scipy.stats);
+- break-even of one swept parameter and a two-parameter decision map.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulation.config.scenario import find_uncertain, parameter_paths, scenario_spec
+from simulation.config.schema import Experiment
+from simulation.montecarlo.runner import RunPlan, run_points
+from simulation.montecarlo.sampling import PointDesign
+
+Statistic = Literal["mean", "difference", "quantile"]
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a sensitivity analysis explains.
+
+    - `mean`: the mean of `column` in `scenario` (e.g. its mean NPV cost);
+    - `difference`: the mean paired difference `scenario - baseline` of `column`;
+    - `quantile`: the `q` quantile of `column` in `scenario` (e.g. P95 downtime hours).
+    """
+
+    statistic: Statistic
+    scenario: str
+    column: str = "cost_npv_eur"
+    baseline: str | None = None
+    q: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.statistic == "difference" and not self.baseline:
+            raise ValueError("output statistic 'difference' needs a baseline scenario")
+        if self.statistic not in ("mean", "difference", "quantile"):
+            raise ValueError(
+                f"statistic (={self.statistic!r}) must be mean, difference or quantile"
+            )
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:
+        return (self.scenario, self.baseline) if self.baseline else (self.scenario,)
+
+    def evaluate(self, frame: pd.DataFrame) -> float:
+        """The output on the replications of one design point."""
+        values = frame.loc[frame["scenario"] == self.scenario].set_index("replication")[self.column]
+        if self.statistic == "mean":
+            return float(values.mean())
+        if self.statistic == "quantile":
+            return float(values.quantile(self.q))
+        base = frame.loc[frame["scenario"] == self.baseline].set_index("replication")[self.column]
+        return float((values - base).dropna().mean())
+
+    def describe(self) -> str:
+        if self.statistic == "mean":
+            return f"mean {self.column} of {self.scenario}"
+        if self.statistic == "quantile":
+            return f"P{round(self.q * 100)} {self.column} of {self.scenario}"
+        return f"mean {self.column} of {self.scenario} minus {self.baseline}"
+
+
+# -- generic algorithms -----------------------------------------------------------------------
+
+QuantileFunction = Callable[[list[dict[str, float]]], np.ndarray]
+"""Maps design points (parameter -> quantile in (0, 1)) to one output value per point."""
+
+
+def one_at_a_time(
+    evaluate: QuantileFunction,
+    parameters: Sequence[str],
+    low: float = 0.1,
+    high: float = 0.9,
+) -> pd.DataFrame:
+    """Tornado data: each parameter at its `low` and `high` quantile, the others at medians.
+
+    Returns one row per parameter with `output_low`, `output_high`, `swing` (|high - low|) and
+    `baseline` (all at medians), sorted by swing, largest first.
+    """
+    points = [{}]
+    for p in parameters:
+        points += [{p: low}, {p: high}]
+    values = np.asarray(evaluate(points), dtype=float)
+    baseline = values[0]
+    rows = [
+        {
+            "parameter": p,
+            "output_low": values[1 + 2 * i],
+            "output_high": values[2 + 2 * i],
+            "baseline": baseline,
+        }
+        for i, p in enumerate(parameters)
+    ]
+    table = pd.DataFrame(rows)
+    table["swing"] = (table["output_high"] - table["output_low"]).abs()
+    return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def spider(
+    evaluate: QuantileFunction,
+    parameters: Sequence[str],
+    percentiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
+) -> pd.DataFrame:
+    """Spider data: the output with one parameter at each percentile, the others at medians."""
+    points = [{p: q} for p in parameters for q in percentiles]
+    values = np.asarray(evaluate(points), dtype=float)
+    return pd.DataFrame(
+        {
+            "parameter": [p for p in parameters for _ in percentiles],
+            "percentile": [q for _ in parameters for q in percentiles],
+            "output": values,
+        }
+    )
+
+
+def sobol_indices(
+    evaluate: QuantileFunction,
+    parameters: Sequence[str],
+    n: int,
+    seed: int = 0,
+    confidence: float = 0.95,
+    n_resamples: int = 500,
+) -> pd.DataFrame:
+    """First- and total-order Sobol indices with bootstrap intervals (scipy.stats.sobol_indices).
+
+    `n` must be a power of two; the function is evaluated n × (d + 2) times. Parameters are
+    sampled as quantiles (uniform on (0, 1)); `evaluate` maps them through their distributions.
+    """
+    if n < 2 or n & (n - 1):
+        raise ValueError(f"n (={n}) must be a power of two")
+    names = list(parameters)
+
+    def func(x: np.ndarray) -> np.ndarray:
+        u = np.clip(x, 1e-9, 1 - 1e-9)
+        points = [dict(zip(names, column, strict=True)) for column in u.T]
+        return np.asarray(evaluate(points), dtype=float)[np.newaxis, :]
+
+    result = stats.sobol_indices(
+        func=func, n=n, dists=[stats.uniform(0, 1)] * len(names), rng=np.random.default_rng(seed)
+    )
+    boot = result.bootstrap(confidence_level=confidence, n_resamples=n_resamples)
+    return pd.DataFrame(
+        {
+            "parameter": names,
+            "first_order": np.ravel(result.first_order),
+            "first_ci_low": np.ravel(boot.first_order.confidence_interval.low),
+            "first_ci_high": np.ravel(boot.first_order.confidence_interval.high),
+            "total_order": np.ravel(result.total_order),
+            "total_ci_low": np.ravel(boot.total_order.confidence_interval.low),
+            "total_ci_high": np.ravel(boot.total_order.confidence_interval.high),
+        }
+    )
+
+
+def sobol_cost(n: int, d: int) -> int:
+    """Evaluations of the function a Sobol analysis needs (Saltelli design: n × (d + 2))."""
+    return n * (d + 2)
+
+
+def find_break_even(
+    x: Sequence[float],
+    difference: Sequence[float],
+    ci_low: Sequence[float] | None = None,
+    ci_high: Sequence[float] | None = None,
+) -> dict[str, float]:
+    """Where a difference (cost A - cost B) crosses zero along a sweep, by linear interpolation.
+
+    Returns `break_even` (NaN if no sign change), and the band where the confidence interval
+    of the difference contains zero (`band_low`, `band_high`; NaN if it never does): inside the
+    band the preferred option is not clear.
+    """
+    x = np.asarray(x, dtype=float)
+    d = np.asarray(difference, dtype=float)
+
+    def crossing(y: np.ndarray) -> float:
+        sign = np.sign(y)
+        for i in range(len(y) - 1):
+            if sign[i] == 0:
+                return float(x[i])
+            if sign[i] * sign[i + 1] < 0:
+                return float(x[i] + (x[i + 1] - x[i]) * y[i] / (y[i] - y[i + 1]))
+        return float(x[-1]) if sign[-1] == 0 else math.nan
+
+    out = {"break_even": crossing(d), "band_low": math.nan, "band_high": math.nan}
+    if ci_low is not None and ci_high is not None:
+        lo = np.asarray(ci_low, dtype=float)
+        hi = np.asarray(ci_high, dtype=float)
+        unclear = (lo <= 0) & (hi >= 0)
+        edges = [crossing(lo), crossing(hi)]
+        if unclear.any():
+            edges += [float(x[unclear].min()), float(x[unclear].max())]
+        finite = [e for e in edges if not math.isnan(e)]
+        if finite:
+            out["band_low"], out["band_high"] = min(finite), max(finite)
+    return out
+
+
+# -- the simulator as a function of parameters ------------------------------------------------
+
+
+@dataclass
+class ModelEvaluator:
+    """Evaluates an output of the simulator at design points, on common random numbers.
+
+    Design points give quantiles of uncertain parameters (`quantiles`) and/or values of any
+    parameter (`values`). With `medians`, every uncertain parameter not set by a point sits at
+    its median; otherwise it varies across the replications as in the experiment's design
+    (the same draws at every point).
+    """
+
+    experiment: Experiment
+    output: Output
+    runs: int
+    seed: int
+    jobs: int | None = None
+    medians: bool = True
+    on_progress: Callable[[int], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.plan = RunPlan(self.experiment, self.output.scenarios, self.runs, self.seed)
+        self.base = self.plan.design()
+
+    def model_runs(self, n_points: int) -> int:
+        """Replications the evaluation of `n_points` design points costs."""
+        return n_points * self.runs * len(self.output.scenarios)
+
+    def frames(
+        self, quantiles: list[dict[str, float]], values: list[dict[str, float]] | None = None
+    ) -> pd.DataFrame:
+        values = values or [{} for _ in quantiles]
+        points = [
+            PointDesign(self.base, q, v, medians=self.medians)
+            for q, v in zip(quantiles, values, strict=True)
+        ]
+        return run_points(self.plan, points, self.jobs, self.on_progress)
+
+    def __call__(self, quantiles: list[dict[str, float]]) -> np.ndarray:
+        frame = self.frames(quantiles)
+        return np.array([self.output.evaluate(g) for _, g in frame.groupby("point", sort=True)])
+
+
+def uncertain_parameters(experiment: Experiment, scenarios: Sequence[str]) -> dict[str, object]:
+    """The uncertain parameters of the given scenarios: path -> distribution (first one found)."""
+    found: dict[str, object] = {}
+    for name in scenarios:
+        for path, unc in find_uncertain(scenario_spec(experiment, name)):
+            found.setdefault(path, unc.dist)
+    return found
+
+
+def numeric_parameters(experiment: Experiment, scenarios: Sequence[str]) -> list[str]:
+    """Every numeric parameter path of the given scenarios (for sweeps)."""
+    paths: dict[str, None] = {}
+    for name in scenarios:
+        for path in parameter_paths(scenario_spec(experiment, name)):
+            paths.setdefault(path)
+    return list(paths)
+
+
+def tornado_model(
+    evaluator: ModelEvaluator,
+    parameters: Sequence[str] | None = None,
+    low: float = 0.1,
+    high: float = 0.9,
+) -> pd.DataFrame:
+    """Tornado table of the simulator, with each parameter's values at the low/high quantiles."""
+    dists = uncertain_parameters(evaluator.experiment, evaluator.output.scenarios)
+    names = list(parameters) if parameters else list(dists)
+    table = one_at_a_time(evaluator, names, low, high)
+    table["low_value"] = [float(dists[p].ppf(low)) for p in table["parameter"]]
+    table["high_value"] = [float(dists[p].ppf(high)) for p in table["parameter"]]
+    return table
+
+
+def spider_model(
+    evaluator: ModelEvaluator,
+    parameters: Sequence[str] | None = None,
+    percentiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
+) -> pd.DataFrame:
+    dists = uncertain_parameters(evaluator.experiment, evaluator.output.scenarios)
+    names = list(parameters) if parameters else list(dists)
+    table = spider(evaluator, names, percentiles)
+    table["value"] = [
+        float(dists[p].ppf(q)) for p, q in zip(table["parameter"], table["percentile"], strict=True)
+    ]
+    return table
+
+
+def sweep_model(
+    evaluator: ModelEvaluator,
+    parameter: str,
+    values: Sequence[float],
+    a: str,
+    b: str,
+    column: str = "cost_npv_eur",
+    confidence: float = 0.95,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Sweep one parameter and compare scenarios a and b at each value (paired on CRN).
+
+    Returns per value the mean difference a - b with its t interval and the probability that a
+    is cheaper, and the break-even point with its band.
+    """
+    frame = evaluator.frames([{} for _ in values], [{parameter: float(v)} for v in values])
+    rows = []
+    for i, value in enumerate(values):
+        g = frame[frame["point"] == i]
+        diff = (
+            g[g["scenario"] == a].set_index("replication")[column]
+            - g[g["scenario"] == b].set_index("replication")[column]
+        ).dropna()
+        n = len(diff)
+        se = diff.std(ddof=1) / math.sqrt(n) if n > 1 else math.nan
+        t = stats.t.ppf(0.5 + confidence / 2, n - 1) if n > 1 else math.nan
+        rows.append(
+            {
+                "value": float(value),
+                "mean_difference": float(diff.mean()),
+                "ci_low": float(diff.mean() - t * se),
+                "ci_high": float(diff.mean() + t * se),
+                "p_a_cheaper": float(((diff < 0) + 0.5 * (diff == 0)).mean()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    flip = find_break_even(
+        table["value"], table["mean_difference"], table["ci_low"], table["ci_high"]
+    )
+    return table, flip
+
+
+def decision_map_model(
+    evaluator: ModelEvaluator,
+    x: tuple[str, Sequence[float]],
+    y: tuple[str, Sequence[float]],
+    scenarios: Sequence[str],
+    column: str = "cost_npv_eur",
+) -> pd.DataFrame:
+    """Two parameters on a grid: the preferred scenario (lowest mean) and P(it is cheapest)."""
+    (px, xs), (py, ys) = x, y
+    grid = [(vx, vy) for vy in ys for vx in xs]
+    frame = evaluator.frames(
+        [{} for _ in grid], [{px: float(vx), py: float(vy)} for vx, vy in grid]
+    )
+    rows = []
+    for i, (vx, vy) in enumerate(grid):
+        wide = frame[frame["point"] == i].pivot(
+            index="replication", columns="scenario", values=column
+        )
+        wide = wide[list(scenarios)].dropna()
+        means = wide.mean()
+        preferred = str(means.idxmin())
+        is_min = wide.to_numpy() == wide.to_numpy().min(axis=1, keepdims=True)
+        share = (is_min / is_min.sum(axis=1, keepdims=True)).mean(axis=0)
+        rows.append(
+            {
+                "x": float(vx),
+                "y": float(vy),
+                "preferred": preferred,
+                "p_cheapest": float(share[list(wide.columns).index(preferred)]),
+                **{f"mean_{s}": float(means[s]) for s in scenarios},
+            }
+        )
+    return pd.DataFrame(rows)
