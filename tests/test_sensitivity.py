@@ -1,0 +1,141 @@
+"""Sensitivity analysis against models with known answers, and on the simulator itself."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation.analysis.sensitivity import (
+    ModelEvaluator,
+    Output,
+    find_break_even,
+    one_at_a_time,
+    sobol_cost,
+    sobol_indices,
+    spider,
+    sweep_model,
+    tornado_model,
+)
+from simulation.config.distributions import parse_distribution
+from simulation.config.loader import load_experiment
+
+DEFAULT = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+
+
+def ishigami(points: list[dict[str, float]], a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    """The Ishigami function of quantiles u in (0, 1) mapped to x = -pi + 2 pi u."""
+    x = {k: np.array([p[k] for p in points]) * 2 * np.pi - np.pi for k in ("x1", "x2", "x3")}
+    return np.sin(x["x1"]) + a * np.sin(x["x2"]) ** 2 + b * x["x3"] ** 4 * np.sin(x["x1"])
+
+
+def ishigami_indices(a: float = 7.0, b: float = 0.1) -> dict[str, tuple[float, float]]:
+    """Analytic first- and total-order indices of the Ishigami function."""
+    v1 = 0.5 * (1 + b * np.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = 8 * b**2 * np.pi**8 / 225
+    variance = v1 + v2 + v13
+    return {
+        "x1": (v1 / variance, (v1 + v13) / variance),
+        "x2": (v2 / variance, v2 / variance),
+        "x3": (0.0, v13 / variance),
+    }
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    table = sobol_indices(ishigami, ["x1", "x2", "x3"], n=2**12, seed=3, confidence=0.99)
+    truth = ishigami_indices()
+    for row in table.itertuples():
+        first, total = truth[row.parameter]
+        # the analytic value lies in the 99% bootstrap interval (0.01 for interval noise)
+        assert row.first_ci_low - 0.01 <= first <= row.first_ci_high + 0.01, row
+        assert row.total_ci_low - 0.01 <= total <= row.total_ci_high + 0.01, row
+        assert row.first_ci_high - row.first_ci_low < 0.15  # the check is informative
+    assert sobol_cost(2**12, 3) == 4096 * 5
+
+
+def test_sobol_needs_a_power_of_two():
+    with pytest.raises(ValueError, match="power of two"):
+        sobol_indices(ishigami, ["x1", "x2", "x3"], n=100)
+
+
+def test_tornado_order_of_a_linear_model():
+    weights = {"a": 1.0, "b": -5.0, "c": 2.5, "d": 0.0}
+
+    def linear(points):
+        return np.array([sum(w * p.get(k, 0.5) for k, w in weights.items()) for p in points])
+
+    table = one_at_a_time(linear, list(weights), low=0.1, high=0.9)
+    assert table["parameter"].tolist() == ["b", "c", "a", "d"]
+    np.testing.assert_allclose(table["swing"], [4.0, 2.0, 0.8, 0.0])
+    assert table["baseline"].iloc[0] == pytest.approx(sum(weights.values()) * 0.5)
+    web = spider(linear, ["a", "b"], percentiles=(0.1, 0.5, 0.9))
+    np.testing.assert_allclose(
+        web.loc[web.parameter == "b", "output"], linear([{"b": q} for q in (0.1, 0.5, 0.9)])
+    )
+
+
+def test_break_even_finds_a_planted_flip():
+    x = np.linspace(0, 10, 11)
+    difference = 2.0 * (x - 3.7)
+    flip = find_break_even(x, difference, difference - 1.0, difference + 1.0)
+    assert flip["break_even"] == pytest.approx(3.7)
+    # the interval (difference +- 1) contains zero between x = 3.2 and 4.2
+    assert flip["band_low"] == pytest.approx(3.2)
+    assert flip["band_high"] == pytest.approx(4.2)
+    assert math.isnan(find_break_even(x, x + 1)["break_even"])
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return load_experiment(DEFAULT)
+
+
+def test_tornado_on_the_model_shows_exact_fee_swing():
+    # On common random numbers a provider fee changes nothing but the fee: the swing of mean
+    # NPV cost equals the discounted fee difference over the horizon, exactly (provider
+    # failures, which would add a price premium, are switched off).
+    import yaml
+
+    from simulation.config.loader import experiment_from_dict
+
+    tree = yaml.safe_load(DEFAULT.read_text())
+    tree["providers"]["msp"]["failure"]["annual_probability"] = 0.0
+    experiment = experiment_from_dict(tree)
+    path = "providers.msp.contracts.service_desk.fee_per_user_per_month_eur"
+    evaluator = ModelEvaluator(experiment, Output("mean", "external"), runs=2, seed=5, jobs=1)
+    table = tornado_model(evaluator, [path, "staff.turnover_rate_per_year"])
+    row = table.set_index("parameter").loc[path]
+    fee = parse_distribution({"dist": "pert", "min": 35, "mode": 47, "max": 70})
+    escalation = parse_distribution({"dist": "pert", "min": 0.02, "mode": 0.04, "max": 0.08})
+    months = np.arange(60)
+    factors = (1 + experiment.simulation.discount_rate) ** (-(months + 1) / 12)
+    growth = (1 + float(escalation.ppf(0.5))) ** (months // 12)
+    expected = 150 * (float(fee.ppf(0.9)) - float(fee.ppf(0.1))) * (growth * factors).sum()
+    assert row["swing"] == pytest.approx(expected, rel=1e-9)
+    assert row["low_value"] == pytest.approx(float(fee.ppf(0.1)))
+    # the staff turnover does not touch the external scenario's one vendor manager much
+    assert table["parameter"].iloc[0] == path
+
+
+def test_sweep_on_the_model_finds_where_the_preference_flips(experiment):
+    # Raising the application-management fee makes external dearer than hybrid at some fee;
+    # with CRN the difference is linear in the fee, so the interpolated flip is exact.
+    path = "providers.msp.contracts.business_applications.fee_per_user_per_month_eur"
+    evaluator = ModelEvaluator(
+        experiment,
+        Output("difference", "external", baseline="hybrid"),
+        runs=4,
+        seed=2,
+        jobs=1,
+        medians=False,
+    )
+    values = [0.0, 50.0, 100.0, 200.0, 400.0]
+    table, flip = sweep_model(evaluator, path, values, "external", "hybrid")
+    assert (np.diff(table["mean_difference"]) > 0).all()
+    assert values[0] < flip["break_even"] < values[-1]
+    again, _ = sweep_model(evaluator, path, [flip["break_even"]], "external", "hybrid")
+    spread = table["mean_difference"].max() - table["mean_difference"].min()
+    assert abs(again["mean_difference"].iloc[0]) < 0.01 * spread
