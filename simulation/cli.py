@@ -52,8 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", action="append", metavar="NAME", help="run only this scenario (repeatable)"
     )
     run.add_argument("--lang", choices=("en", "de"), default="en", help="language of plots")
-    run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    run.add_argument(
+        "--no-plots", action="store_true", help="skip the figures and reports (data and table only)"
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    report = sub.add_parser(
+        "report", help="figures, PDF report and Excel workbook of a results folder"
+    )
+    report.add_argument("results", help="a results folder written by `itsim run`")
+    report.add_argument("--lang", choices=("en", "de"), default="en", help="language")
+    report.add_argument("--out", help="where to write (default: the results folder)")
 
     validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
     validate.add_argument("config")
@@ -67,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "report":
+            return _report(args)
         return _validate(args)
     except ConfigError as exc:
         print(f"itsim: error: {exc}", file=sys.stderr)
@@ -74,6 +85,21 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from simulation.montecarlo.store import METADATA
+    from simulation.reporting.report import make_report
+
+    results = Path(args.results)
+    if not (results / METADATA).exists():
+        raise ConfigError(
+            str(results), "RESULTS_DIR", str(results), "a folder written by `itsim run`"
+        )
+    written = make_report(results, args.lang, args.out)
+    for path in written["paths"]:
+        print(path)
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -97,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from simulation.analysis.summary import summary_table
+    from simulation.config.annotations import config_comments
     from simulation.config.loader import config_hash, load_config
     from simulation.montecarlo.runner import RunPlan, default_jobs, run_chunks
     from simulation.montecarlo.store import ResultStore
@@ -132,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
             "config_name": experiment.name,
             "config_hash": config_hash(tree),
             "config": tree,
+            "parameter_sources": config_comments(config_path),
             "seed": seed,
             "runs": runs,
             "scenarios": list(scenarios),
@@ -184,24 +212,10 @@ def _run(args: argparse.Namespace) -> int:
     table.to_csv(out_dir / "summary.csv")
     print(format_summary(table, labels, settings.horizon_years, args.lang))
     if not args.no_plots:
-        from simulation.reporting.plots import Provenance, plot_cost_distribution
+        from simulation.reporting.report import make_report
 
-        provenance = Provenance(
-            config=config_path.name,
-            config_hash=store.metadata["config_hash"],
-            runs=runs,
-            seed=seed,
-            version=__version__,
-        )
-        paths = plot_cost_distribution(
-            replications,
-            labels,
-            settings.horizon_years,
-            provenance,
-            out_dir / f"cost_distribution{'_de' if args.lang == 'de' else ''}",
-            args.lang,
-        )
-        print(f"figures: {', '.join(str(p) for p in paths)}")
+        written = make_report(out_dir, args.lang)
+        print(f"report: {written['pdf']}, {written['xlsx']} and {len(written['figures'])} figures")
     print(
         f"results: {out_dir}/ (replications.parquet, monthly.parquet, metadata.json, "
         f"summary.csv) in {wall:,.1f} s"

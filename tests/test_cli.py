@@ -42,7 +42,7 @@ REPLICATION_COLUMNS = [
 ]
 
 EUR_EN = re.compile(r"€\d{1,3}(,\d{3})+\b")  # €6,397,355
-EUR_DE = re.compile(r"\b\d{1,3}(\.\d{3})+ €")  # 6.397.355 €
+EUR_DE = re.compile(r"\b\d{1,3}(\.\d{3})+\s€")  # 6.397.355 € (no-break space)
 
 
 def run_main(argv: list[str]) -> tuple[int, str, str]:
@@ -349,7 +349,7 @@ def test_run_with_plots_writes_png_and_pdf(subset_run_with_plots: tuple[Path, st
     png, pdf = out_dir / "cost_distribution.png", out_dir / "cost_distribution.pdf"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    assert "figures:" in out
+    assert "report:" in out
 
 
 def test_run_german_plots(tmp_path: Path) -> None:

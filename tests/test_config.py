@@ -525,10 +525,45 @@ def test_override_keeps_siblings(tmp_path: Path) -> None:
 
 
 def test_null_removes_a_scenario(tmp_path: Path) -> None:
-    override = write_override(tmp_path, {"scenarios": {"external": None}})
+    # the default's sensitivity section compares against `external`: drop it as well
+    override = write_override(tmp_path, {"scenarios": {"external": None}, "sensitivity": None})
     experiment = load_experiment(override)
     assert list(experiment.scenarios) == ["internal", "hybrid"]
+    assert experiment.sensitivity is None
     assert experiment.scenarios["internal"] == load_experiment(DEFAULT).scenarios["internal"]
+
+
+def test_removing_a_scenario_the_sensitivity_needs_is_an_error(tmp_path: Path) -> None:
+    override = write_override(tmp_path, {"scenarios": {"external": None}})
+    with pytest.raises(ConfigError) as info:
+        load_experiment(override)
+    assert "sensitivity.output.baseline: 'external'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        ({"sobol_n": 100}, "sensitivity.sobol_n", "power of two"),
+        (
+            {"parameters": ["staff.turnover_rate_per_yaer"]},
+            "sensitivity.parameters.0",
+            "did you mean 'staff.turnover_rate_per_year'",
+        ),
+        (
+            {"break_even": {"sweep": {"parameter": "company.employes"}}},
+            "sensitivity.break_even.sweep.parameter",
+            "numeric parameter",
+        ),
+        ({"output": {"statistic": "median"}}, "sensitivity.output.statistic", "mean, difference"),
+    ],
+)
+def test_sensitivity_section_errors(tmp_path, change, key, expected) -> None:
+    override = write_override(tmp_path, {"sensitivity": change})
+    with pytest.raises(ConfigError) as info:
+        load_experiment(override)
+    message = str(info.value)
+    assert message.startswith(f"{override}: {key}")
+    assert expected in message
 
 
 def test_override_adds_a_scenario(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ def line_comments(text: str) -> dict[str, str]:
     share that line's comment. A line without a comment inherits nothing here.
     """
     comments: dict[str, str] = {}
+    anchors: dict[str, str] = {}
+    aliases: list[tuple[str, str]] = []
     stack: list[tuple[int, str]] = []
     for raw in text.splitlines():
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -40,7 +42,21 @@ def line_comments(text: str) -> dict[str, str]:
         comment = _comment(match["rest"])
         if comment:
             comments[path] = comment
+        value = match["rest"].strip()
+        if value.startswith("&"):
+            anchors[value[1:].split()[0]] = path
+        elif value.startswith("*"):
+            aliases.append((path, value[1:].split()[0]))
         stack.append((indent, match["key"]))
+    for path, name in aliases:  # an alias repeats the anchored block: and its comments
+        anchor = anchors.get(name)
+        if anchor is None:
+            continue
+        for key, comment in list(comments.items()):
+            if key == anchor:
+                comments.setdefault(path, comment)
+            elif key.startswith(anchor + "."):
+                comments.setdefault(path + key[len(anchor) :], comment)
     return comments
 
 

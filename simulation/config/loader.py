@@ -190,9 +190,18 @@ def load_config(path: str | Path) -> tuple[Experiment, dict[str, Any]]:
     """
     tree, origins = load_tree(path)
     try:
-        return Experiment.model_validate(tree), tree
+        experiment = Experiment.model_validate(tree)
     except ValidationError as exc:
         raise _config_error(exc, origins, str(path)) from None
+    from simulation.config.scenario import sensitivity_problem
+
+    problem = sensitivity_problem(experiment)
+    if problem is not None:
+        key, value, expected = problem
+        raise ConfigError(
+            _file_for(tuple(key.split(".")), origins, str(path)), key, value, expected
+        )
+    return experiment, tree
 
 
 def load_experiment(path: str | Path) -> Experiment:

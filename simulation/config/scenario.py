@@ -143,3 +143,47 @@ def central_values(obj: Any) -> dict[str, float]:
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
+
+
+def sensitivity_problem(experiment: Experiment) -> tuple[str, str, str] | None:
+    """The first parameter path of the `sensitivity` section that its scenarios do not have.
+
+    Returns (key path, value, expectation) for an error message, or None if all are known.
+    """
+    import difflib
+
+    settings = experiment.sensitivity
+    if settings is None:
+        return None
+    out = settings.output
+    scenarios = [out.scenario] + ([out.baseline] if out.baseline else [])
+    uncertain = {
+        p for name in scenarios for p, _ in find_uncertain(scenario_spec(experiment, name))
+    }
+
+    def unknown(key: str, path: str, known: set[str], what: str) -> tuple[str, str, str]:
+        close = difflib.get_close_matches(path, sorted(known), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return key, path, f"{what}{hint}"
+
+    for i, path in enumerate(settings.parameters):
+        if path not in uncertain:
+            return unknown(
+                f"sensitivity.parameters.{i}",
+                path,
+                uncertain,
+                "an uncertain parameter of the output's scenarios",
+            )
+    sweeps = []
+    if settings.break_even is not None:
+        names = [settings.break_even.a, settings.break_even.b]
+        sweeps.append(("sensitivity.break_even.sweep.parameter", settings.break_even.sweep, names))
+    if settings.decision_map is not None:
+        names = list(settings.decision_map.scenarios) or list(experiment.scenarios)
+        sweeps.append(("sensitivity.decision_map.x.parameter", settings.decision_map.x, names))
+        sweeps.append(("sensitivity.decision_map.y.parameter", settings.decision_map.y, names))
+    for key, sweep, names in sweeps:
+        numeric = {p for n in names for p in parameter_paths(scenario_spec(experiment, n))}
+        if sweep.parameter not in numeric:
+            return unknown(key, sweep.parameter, numeric, "a numeric parameter of the scenarios")
+    return None

@@ -434,6 +434,99 @@ class Scenario(Strict):
     team: Team = Team()
 
 
+class SensitivityMethod(StrEnum):
+    TORNADO = "tornado"
+    SPIDER = "spider"
+    SOBOL = "sobol"
+    BREAK_EVEN = "break_even"
+    DECISION_MAP = "decision_map"
+
+
+class SensitivityOutput(Strict):
+    """The quantity explained: a scenario's mean or quantile, or a paired difference."""
+
+    statistic: str = "mean"
+    scenario: str
+    baseline: str | None = None
+    column: str = "cost_npv_eur"
+    q: Probability = 0.95
+
+    @model_validator(mode="after")
+    def _check(self) -> SensitivityOutput:
+        if self.statistic not in ("mean", "difference", "quantile"):
+            raise ConfigValueError("statistic", self.statistic, "mean, difference or quantile")
+        if self.statistic == "difference" and not self.baseline:
+            raise ConfigValueError("baseline", None, "a baseline scenario for a difference")
+        return self
+
+
+class Sweep(Strict):
+    """Values of one parameter: a list, or `from`/`to` with a number of `steps`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    parameter: str
+    values: tuple[Float, ...] | None = None
+    start: Float | None = Field(None, alias="from")
+    stop: Float | None = Field(None, alias="to")
+    steps: Int = Field(11, ge=2, le=200)
+
+    @model_validator(mode="after")
+    def _check(self) -> Sweep:
+        if self.values is None and (self.start is None or self.stop is None):
+            raise ConfigValueError("values", None, "a list of values, or `from` and `to`")
+        if self.values is not None and len(self.values) < 2:
+            raise ConfigValueError("values", list(self.values), "at least two values")
+        return self
+
+    def grid(self) -> list[float]:
+        if self.values is not None:
+            return [float(v) for v in self.values]
+        step = (self.stop - self.start) / (self.steps - 1)
+        return [self.start + i * step for i in range(self.steps)]
+
+
+class BreakEven(Strict):
+    a: str
+    b: str
+    sweep: Sweep
+
+
+class DecisionMap(Strict):
+    x: Sweep
+    y: Sweep
+    scenarios: tuple[str, ...] = ()
+
+
+class SensitivitySettings(Strict):
+    """The `sensitivity` section: what `itsim sensitivity` computes."""
+
+    output: SensitivityOutput
+    methods: tuple[SensitivityMethod, ...] = (SensitivityMethod.TORNADO, SensitivityMethod.SPIDER)
+    runs: Int = Field(20, ge=2)
+    parameters: tuple[str, ...] = ()
+    low: Probability = 0.1
+    high: Probability = 0.9
+    percentiles: tuple[Probability, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
+    sobol_n: Int = Field(64, ge=2)
+    break_even: BreakEven | None = None
+    decision_map: DecisionMap | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> SensitivitySettings:
+        if self.sobol_n & (self.sobol_n - 1):
+            raise ConfigValueError("sobol_n", self.sobol_n, "a power of two (16, 32, 64, ...)")
+        if not self.low < self.high:
+            raise ConfigValueError("low", self.low, f"below high (={self.high})")
+        if SensitivityMethod.BREAK_EVEN in self.methods and self.break_even is None:
+            raise ConfigValueError("break_even", None, "a break_even block for method break_even")
+        if SensitivityMethod.DECISION_MAP in self.methods and self.decision_map is None:
+            raise ConfigValueError(
+                "decision_map", None, "a decision_map block for method decision_map"
+            )
+        return self
+
+
 def _unknown_key_hint(key: str, known: Any) -> str:
     import difflib
 
@@ -454,6 +547,7 @@ class Experiment(Strict):
     providers: dict[str, Provider] = {}
     security: Security = Security()
     scenarios: dict[str, Scenario] = Field(min_length=1)
+    sensitivity: SensitivitySettings | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Experiment:
@@ -478,7 +572,27 @@ class Experiment(Strict):
                 )
         for name, scenario in self.scenarios.items():
             self._check_scenario(name, scenario)
+        if self.sensitivity is not None:
+            self._check_sensitivity(self.sensitivity)
         return self
+
+    def _check_sensitivity(self, settings: SensitivitySettings) -> None:
+        names = list(self.scenarios)
+        known = f"a scenario in `scenarios` ({', '.join(names)})"
+        output = settings.output
+        for key in ("scenario", "baseline"):
+            value = getattr(output, key)
+            if value is not None and value not in self.scenarios:
+                raise ConfigValueError(f"sensitivity.output.{key}", value, known)
+        if settings.break_even is not None:
+            for key in ("a", "b"):
+                value = getattr(settings.break_even, key)
+                if value not in self.scenarios:
+                    raise ConfigValueError(f"sensitivity.break_even.{key}", value, known)
+        if settings.decision_map is not None:
+            for i, value in enumerate(settings.decision_map.scenarios):
+                if value not in self.scenarios:
+                    raise ConfigValueError(f"sensitivity.decision_map.scenarios.{i}", value, known)
 
     def _check_scenario(self, name: str, scenario: Scenario) -> None:
         at = f"scenarios.{name}"

@@ -1,18 +1,20 @@
-"""Labels and number formats in English and German."""
+"""Labels and number formats in English and German.
+
+Every string a figure shows comes from here, so the English and German figures say the same.
+Euro amounts: English "€1,234,567" / compact "€1.2m"; German "1.234.567 €" / "1,2 Mio. €".
+Percentages: English "12.5%", German "12,5 %".
+"""
 
 from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"  # between a number and its unit in German: never broken across lines
 
 LANGUAGES = ("en", "de")
 
 _LABELS: dict[str, dict[str, str]] = {
-    "cost_npv_title": {
-        "en": "Total cost of IT over {years} years (net present value)",
-        "de": "Gesamtkosten der IT über {years} Jahre (Barwert)",
-    },
-    "cost_npv_axis": {"en": "Net present value of cost (EUR)", "de": "Barwert der Kosten (EUR)"},
-    "density_axis": {"en": "Share of simulated futures", "de": "Anteil der simulierten Verläufe"},
-    "mean": {"en": "mean", "de": "Mittelwert"},
-    "p95": {"en": "P95", "de": "P95"},
+    # -- shared ---------------------------------------------------------------------------------
     "footer": {
         "en": "itsim {version} · config {config} ({hash}) · {runs} runs per scenario"
         " · seed {seed} · {date}",
@@ -20,41 +22,317 @@ _LABELS: dict[str, dict[str, str]] = {
         " · Seed {seed} · {date}",
     },
     "scenario": {"en": "Scenario", "de": "Szenario"},
+    "mean": {"en": "mean", "de": "Mittelwert"},
+    "p95": {"en": "P95", "de": "P95"},
+    "density_axis": {"en": "Share of simulated futures", "de": "Anteil der simulierten Verläufe"},
+    "cost_npv_axis": {
+        "en": "Net present value of cost over {years} years (EUR)",
+        "de": "Barwert der Kosten über {years} Jahre (EUR)",
+    },
+    "cost_total_axis": {
+        "en": "Cost over {years} years, not discounted (EUR)",
+        "de": "Kosten über {years} Jahre, nicht abgezinst (EUR)",
+    },
+    # -- cost distribution ----------------------------------------------------------------------
+    "cost_npv_title": {
+        "en": "Total cost of IT over {years} years (net present value)",
+        "de": "Gesamtkosten der IT über {years} Jahre (Barwert)",
+    },
+    "cost_total_title": {
+        "en": "Total cost of IT over {years} years (not discounted)",
+        "de": "Gesamtkosten der IT über {years} Jahre (nicht abgezinst)",
+    },
+    "distribution_subtitle": {
+        "en": "How often each cost occurred in {runs} simulated futures per option."
+        " Dashed line: mean; dotted line: P95 (exceeded in 1 of 20 futures)",
+        "de": "Kosten in {runs} simulierten Verläufen je Option; gestrichelt: Mittelwert,"
+        " gepunktet: P95 (nur 1 von 20 Verläufen ist teurer)",
+    },
+    "distribution_legend": {
+        "en": "{name}: mean {mean}, P95 {p95}",
+        "de": "{name}: Mittelwert {mean}, P95 {p95}",
+    },
+    # -- exceedance -----------------------------------------------------------------------------
+    "cost_exceedance_title": {
+        "en": "Risk of high cost: how likely each cost level is exceeded",
+        "de": "Risiko hoher Kosten: wie wahrscheinlich jede Kostenhöhe überschritten wird",
+    },
+    "downtime_exceedance_title": {
+        "en": "Risk of long outages: how likely each amount of downtime is exceeded",
+        "de": "Risiko langer Ausfälle: wie wahrscheinlich jede Ausfallzeit überschritten wird",
+    },
+    "exceedance_subtitle": {
+        "en": "Share of {runs} simulated futures per option in which the value exceeds x."
+        " Dashed lines: 10% and 5% (1 in 10 and 1 in 20 futures)",
+        "de": "Anteil der {runs} simulierten Verläufe je Option mit einem Wert über x;"
+        " gestrichelt: 10 % und 5 % (1 von 10 bzw. 1 von 20)",
+    },
+    "cost_exceed_axis": {
+        "en": "Probability that cost exceeds x",
+        "de": "Wahrscheinlichkeit, dass die Kosten x übersteigen",
+    },
+    "downtime_exceed_axis": {
+        "en": "Probability that downtime exceeds x",
+        "de": "Wahrscheinlichkeit, dass die Ausfallzeit x übersteigt",
+    },
+    "cost_npv_x_axis": {
+        "en": "x: net present value of cost over {years} years (EUR)",
+        "de": "x: Barwert der Kosten über {years} Jahre (EUR)",
+    },
+    "cost_total_x_axis": {
+        "en": "x: cost over {years} years, not discounted (EUR)",
+        "de": "x: Kosten über {years} Jahre, nicht abgezinst (EUR)",
+    },
+    "downtime_x_axis": {
+        "en": "x: downtime over {years} years (hours)",
+        "de": "x: Ausfallzeit über {years} Jahre (Stunden)",
+    },
+    "reference_10": {"en": "10% (1 in 10)", "de": "10 % (1 von 10)"},
+    "reference_5": {"en": "5% (1 in 20)", "de": "5 % (1 von 20)"},
+    # -- fan chart ------------------------------------------------------------------------------
+    "fan_title": {
+        "en": "How the cost builds up over {years} years",
+        "de": "Wie sich die Kosten über {years} Jahre aufbauen",
+    },
+    "fan_subtitle": {
+        "en": "Cumulative cost per option: median and the ranges that hold the middle 50% and"
+        " 80% of {runs} simulated futures",
+        "de": "Kumulierte Kosten je Option: Median und die Bereiche der mittleren 50 % und 80 %"
+        " von {runs} simulierten Verläufen",
+    },
+    "fan_x_axis": {"en": "Years from start", "de": "Jahre ab Start"},
+    "fan_y_axis": {"en": "Cumulative cost (EUR)", "de": "Kumulierte Kosten (EUR)"},
+    "median": {"en": "Median", "de": "Median"},
+    "band_50": {"en": "Middle 50% of futures (P25–P75)", "de": "Mittlere 50 % (P25–P75)"},
+    "band_80": {"en": "Middle 80% of futures (P10–P90)", "de": "Mittlere 80 % (P10–P90)"},
+    "fan_end": {
+        "en": "After {years} years:\nmedian {median}\n80% range {low} – {high}",
+        "de": "Nach {years} Jahren:\nMedian {median}\n80-%-Bereich {low} – {high}",
+    },
+    # -- cost breakdown -------------------------------------------------------------------------
+    "breakdown_title": {
+        "en": "What the cost consists of over {years} years",
+        "de": "Woraus die Kosten über {years} Jahre bestehen",
+    },
+    "breakdown_subtitle": {
+        "en": "Mean cost per category over {runs} simulated futures, not discounted."
+        " Service credits from providers reduce the total (below zero)",
+        "de": "Mittlere Kosten je Kategorie über {runs} simulierte Verläufe, nicht abgezinst;"
+        " Gutschriften der Dienstleister links der Null",
+    },
+    "breakdown_axis": {
+        "en": "Mean cost over {years} years (EUR)",
+        "de": "Mittlere Kosten über {years} Jahre (EUR)",
+    },
+    "total": {"en": "Total {value}", "de": "Summe {value}"},
+    "category": {"en": "Cost category", "de": "Kostenkategorie"},
+    # -- downtime by service --------------------------------------------------------------------
+    "downtime_service_title": {
+        "en": "Downtime per service over {years} years",
+        "de": "Ausfallzeit je Dienst über {years} Jahre",
+    },
+    "downtime_service_subtitle": {
+        "en": "Mean hours of full outage per option over {runs} simulated futures",
+        "de": "Mittlere Stunden vollständigen Ausfalls je Option über {runs} simulierte Verläufe",
+    },
+    "downtime_service_subtitle_p95": {
+        "en": "Bars: mean hours of full outage over {runs} simulated futures."
+        " Whiskers: P95 (exceeded in 1 of 20 futures)",
+        "de": "Balken: mittlere Stunden vollständigen Ausfalls über {runs} simulierte Verläufe."
+        " Striche: P95 (in 1 von 20 Verläufen überschritten)",
+    },
+    "downtime_axis": {"en": "Downtime (hours)", "de": "Ausfallzeit (Stunden)"},
+    "no_outage": {"en": "no outages", "de": "keine Ausfälle"},
+    "p95_whisker": {"en": "P95 (1 in 20 futures)", "de": "P95 (1 von 20 Verläufen)"},
+    # -- risk and return ------------------------------------------------------------------------
+    "risk_title": {
+        "en": "Expected cost and cost in the worst futures, {years} years",
+        "de": "Erwartete Kosten und Kosten in ungünstigen Verläufen, {years} Jahre",
+    },
+    "risk_subtitle": {
+        "en": "Lower left is better: lower expected cost and lower cost in the worst 5% of futures",
+        "de": "Links unten ist besser: niedrigere erwartete Kosten und niedrigere Kosten in den"
+        " ungünstigsten 5 % der Verläufe",
+    },
+    "risk_subtitle_ci": {
+        "en": "Lower left is better: lower expected cost and lower cost in the worst 5% of"
+        " futures. Lines: 95% confidence intervals",
+        "de": "Links unten ist besser: niedrigere erwartete Kosten und niedrigere Kosten in den"
+        " ungünstigsten 5 % der Verläufe. Linien: 95-%-Konfidenzintervalle",
+    },
+    "risk_x_npv": {
+        "en": "Expected cost: mean net present value (EUR)",
+        "de": "Erwartete Kosten: mittlerer Barwert (EUR)",
+    },
+    "risk_x_total": {
+        "en": "Expected cost: mean, not discounted (EUR)",
+        "de": "Erwartete Kosten: Mittelwert, nicht abgezinst (EUR)",
+    },
+    "risk_y": {
+        "en": "Mean cost of the worst 5% of futures (CVaR95, EUR)",
+        "de": "Mittlere Kosten der ungünstigsten 5 % (CVaR95, EUR)",
+    },
+    # -- paired difference ----------------------------------------------------------------------
+    "paired_title": {
+        "en": "{a} versus {b}: cost difference in each simulated future",
+        "de": "{a} gegenüber {b}: Kostenunterschied je simuliertem Verlauf",
+    },
+    "paired_subtitle_npv": {
+        "en": "Both options face the same {runs} simulated futures; difference of the net present"
+        " value of cost over {years} years",
+        "de": "Beide Optionen durchlaufen dieselben {runs} simulierten Verläufe; Differenz der"
+        " Barwerte der Kosten über {years} Jahre",
+    },
+    "paired_subtitle_total": {
+        "en": "Both options face the same {runs} simulated futures; difference of the cost over"
+        " {years} years, not discounted",
+        "de": "Beide Optionen durchlaufen dieselben {runs} simulierten Verläufe; Differenz der"
+        " Kosten über {years} Jahre, nicht abgezinst",
+    },
+    "paired_axis": {
+        "en": "Cost of {a} minus cost of {b} (EUR)",
+        "de": "Kosten {a} minus Kosten {b} (EUR)",
+    },
+    "cheaper_in": {
+        "en": "{a} is cheaper in {p} of futures",
+        "de": "{a} ist in {p} der Verläufe günstiger",
+    },
+    "costs_less": {
+        "en": "On average {a} costs {amount} less than {b}",
+        "de": "Im Mittel kostet {a} {amount} weniger als {b}",
+    },
+    "costs_more": {
+        "en": "On average {a} costs {amount} more than {b}",
+        "de": "Im Mittel kostet {a} {amount} mehr als {b}",
+    },
+    "costs_same": {
+        "en": "On average {a} and {b} cost the same",
+        "de": "Im Mittel kosten {a} und {b} gleich viel",
+    },
+    "cheaper_left": {"en": "◀ {a} cheaper", "de": "◀ {a} günstiger"},
+    "cheaper_right": {"en": "{b} cheaper ▶", "de": "{b} günstiger ▶"},
+    "less_than": {"en": "less than {p}", "de": "weniger als {p}"},
+    "more_than": {"en": "more than {p}", "de": "mehr als {p}"},
 }
+
+_CATEGORIES: dict[str, dict[str, str]] = {
+    "personnel": {"en": "Personnel", "de": "Personal"},
+    "recruiting": {"en": "Recruiting", "de": "Personalgewinnung"},
+    "training": {"en": "Training", "de": "Weiterbildung"},
+    "on_call": {"en": "On-call allowances", "de": "Rufbereitschaft"},
+    "hardware": {"en": "Hardware", "de": "Hardware"},
+    "licences": {"en": "Licences", "de": "Lizenzen"},
+    "operations": {"en": "Operations", "de": "Betrieb"},
+    "provider_fees": {"en": "Provider fees", "de": "Dienstleistergebühren"},
+    "service_credits": {"en": "Service credits", "de": "Gutschriften (Service Credits)"},
+    "transition": {"en": "Transition and re-sourcing", "de": "Übergang und Anbieterwechsel"},
+    "vendor_management": {"en": "Vendor management", "de": "Dienstleistersteuerung"},
+    "downtime": {"en": "Lost productivity (downtime)", "de": "Produktivitätsverlust (Ausfälle)"},
+    "lost_margin": {"en": "Lost margin", "de": "Entgangene Marge"},
+    "security_losses": {"en": "Security incident losses", "de": "Schäden aus Sicherheitsvorfällen"},
+}
+
+_SERVICES: dict[str, dict[str, str]] = {
+    "service_desk": {"en": "Service desk", "de": "Service-Desk"},
+    "infrastructure": {"en": "Infrastructure and cloud", "de": "Infrastruktur und Cloud"},
+    "security_operations": {"en": "Security operations", "de": "Security Operations"},
+    "business_applications": {"en": "Business applications", "de": "Geschäftsanwendungen"},
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang (={lang!r}) must be one of {', '.join(LANGUAGES)}")
 
 
 def label(key: str, lang: str = "en", **values: object) -> str:
     """The label `key` in language `lang`, formatted with `values`."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang (={lang!r}) must be one of {', '.join(LANGUAGES)}")
+    _check_lang(lang)
     return _LABELS[key][lang].format(**values)
+
+
+def _pretty(name: str) -> str:
+    return name.replace("_", " ").strip().capitalize() or name
+
+
+def category_label(category: str, lang: str = "en") -> str:
+    """Display name of a cost category ("provider_fees" -> "Provider fees" /
+    "Dienstleistergebühren"); also accepts the column name "cost_provider_fees_eur".
+    Unknown categories get their id with spaces."""
+    _check_lang(lang)
+    if category.startswith("cost_") and category.endswith("_eur"):
+        category = category[5:-4]
+    names = _CATEGORIES.get(category)
+    return names[lang] if names else _pretty(category)
+
+
+def service_label(service: str, lang: str = "en", fallback: bool = True) -> str | None:
+    """Display name of a service of the reference config; unknown ids get their id with spaces
+    (or None without `fallback`)."""
+    _check_lang(lang)
+    names = _SERVICES.get(service)
+    if names:
+        return names[lang]
+    return _pretty(service) if fallback else None
+
+
+def _no_negative_zero(text: str) -> str:
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
 def format_number(value: float, lang: str = "en", decimals: int = 0) -> str:
     """A number with thousands separators: 1,234,567.8 (en) or 1.234.567,8 (de)."""
-    text = f"{value:,.{decimals}f}"
+    text = _no_negative_zero(f"{value:,.{decimals}f}")
     return german_number_format(text) if lang == "de" else text
 
 
 def format_eur(value: float, lang: str = "en", decimals: int = 0) -> str:
-    """An amount in euros with thousands separators."""
+    """An amount in euros with thousands separators: €1,234,567 / -€1,234 (en),
+    1.234.567 € / -1.234 € (de)."""
     number = format_number(value, lang, decimals)
-    return f"{number} €" if lang == "de" else f"€{number}"
-
-
-def format_eur_short(value: float, lang: str = "en") -> str:
-    """Compact euro amounts for axes: €1.2m / 1,2 Mio. €, €350k / 350 Tsd. €."""
-    magnitude = abs(value)
-    if magnitude >= 1e6:
-        number, unit = value / 1e6, ("m", "Mio. €")
-    elif magnitude >= 1e3:
-        number, unit = value / 1e3, ("k", "Tsd. €")
-    else:
-        return format_eur(value, lang)
-    text = f"{number:,.1f}".rstrip("0").rstrip(".")
     if lang == "de":
-        return f"{german_number_format(text)} {unit[1]}"
-    return f"€{text}{unit[0]}"
+        return f"{number}{NBSP}€"
+    return f"-€{number[1:]}" if number.startswith("-") else f"€{number}"
+
+
+_SHORT_UNITS = {1e6: ("m", "Mio. €"), 1e3: ("k", "Tsd. €")}
+
+
+def format_eur_short(
+    value: float, lang: str = "en", *, scale: float | None = None, decimals: int | None = None
+) -> str:
+    """Compact euro amounts for axes and labels: €1.2m / 1,2 Mio. €, €350k / 350 Tsd. €.
+
+    By default the unit follows the size of `value`: millions with one decimal ("€6.0m"),
+    thousands without ("€431k"). `scale` (1e6, 1e3 or 1) fixes the unit and `decimals` the
+    decimals, so that all tick labels of an axis read alike ("€4.0m", "€4.5m", "€5.0m").
+    """
+    if scale is None:
+        magnitude = abs(value)
+        if round(magnitude / 1e3) >= 1000:  # €999,600 reads "€1.0m", not "€1,000k"
+            scale = 1e6
+        else:
+            scale = 1e3 if round(magnitude) >= 1000 else 1.0
+    if scale not in _SHORT_UNITS:
+        return format_eur(value, lang, decimals or 0)
+    if value == 0:
+        return format_eur(0, lang)
+    if decimals is None:
+        decimals = 1 if scale == 1e6 else 0
+    text = _no_negative_zero(f"{value / scale:,.{decimals}f}")
+    en_unit, de_unit = _SHORT_UNITS[scale]
+    if lang == "de":
+        return f"{german_number_format(text)}{NBSP}{de_unit}"
+    return f"-€{text[1:]}{en_unit}" if text.startswith("-") else f"€{text}{en_unit}"
+
+
+def format_percent(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """A share (0.125) as a percentage: "12.5%" (en), "12,5 %" (de); NaN gives "–"."""
+    _check_lang(lang)
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = _no_negative_zero(f"{100 * value:,.{decimals}f}")
+    return f"{german_number_format(text)}{NBSP}%" if lang == "de" else f"{text}%"
 
 
 def german_number_format(text: str) -> str:

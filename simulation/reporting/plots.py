@@ -1,39 +1,93 @@
-"""Board-ready figures: slide-sized, euro axes with thousands separators, provenance footer."""
+"""Board-ready figures: 16:9 slide size, euro axes with thousands separators, provenance footer.
+
+Every plot function takes frames already computed by `simulation.analysis`, a `FigureContext`
+(language, scenario and service labels, horizon, provenance) and an output base path (without
+extension). It writes a 300 dpi PNG and a vector PDF and returns a `FigureResult` with the paths,
+the figure and the exact numbers drawn. Figures are drawn with the house style
+`itsim.mplstyle`, applied per figure; nothing is set globally and no GUI backend is needed
+(figures are `matplotlib.figure.Figure` objects on an Agg canvas, outside pyplot).
+
+Colours: the scenario at position i of `FigureContext.scenario_labels` is drawn in `PALETTE[i]`
+in every figure; cost categories have fixed colours (`CATEGORY_COLOURS`) in families (staff,
+technology, providers, losses).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib import style as mpl_style
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, MaxNLocator, NullFormatter
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from simulation.reporting.labels import format_eur_short, format_number, label
+from simulation.reporting.labels import (
+    category_label,
+    format_eur_short,
+    format_number,
+    format_percent,
+    label,
+    service_label,
+)
 
-PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
-SLIDE_SIZE = (11.0, 6.2)  # inches: 16:9 at a readable font size
-
-RC = {
-    "font.size": 13,
-    "axes.titlesize": 17,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 14,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 12,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.25,
-    "savefig.dpi": 300,
-    "savefig.bbox": "tight",
+STYLE_PATH = Path(__file__).with_name("itsim.mplstyle")
+#: Scenario colours by position (Okabe-Ito; the colour cycle of the style file).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Inches: a 16:9 slide (4000 × 2250 pixels at 300 dpi), so 12 pt text stays 12 pt on a slide.
+SLIDE_SIZE = (40 / 3, 7.5)
+DPI = 300
+#: Fixed colours of the cost categories, in families: staff (blues), technology (greens),
+#: providers (oranges and browns), losses (magentas and purple).
+CATEGORY_COLOURS = {
+    "personnel": "#08306B",
+    "recruiting": "#2171B5",
+    "training": "#6BAED6",
+    "on_call": "#BDD7EE",
+    "hardware": "#00441B",
+    "licences": "#41AB5D",
+    "operations": "#A1D99B",
+    "provider_fees": "#E6550D",
+    "service_credits": "#FEE6CE",
+    "transition": "#FDAE6B",
+    "vendor_management": "#8C2D04",
+    "downtime": "#AE017E",
+    "lost_margin": "#F768A1",
+    "security_losses": "#49006A",
 }
+_OTHER_COLOURS = ("#737373", "#BDBDBD", "#525252", "#D9D9D9")
+NEUTRAL = "#595959"
+DARK = "#262626"
+
+#: File stems of the board figures (German files get the suffix "_de"); the paired difference
+#: figure is named by `paired_difference_stem(a, b)`.
+FIGURE_STEMS = (
+    "cost_distribution",
+    "cost_exceedance",
+    "downtime_exceedance",
+    "cost_fan",
+    "cost_breakdown",
+    "downtime_by_service",
+    "risk_return",
+)
+
+_MARGIN_IN = 0.22  # left/right margin of title, subtitle and footer
+_TITLE_PT = 20
+_SUBTITLE_PT = 14
+_FOOTER_PT = 12  # nothing on a figure is smaller than 12 pt
+
+
+# -- context and result ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -60,21 +114,492 @@ class Provenance:
         )
 
 
-def _euro_axis(axis, lang: str) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_eur_short(v, lang)))
+@dataclass(frozen=True)
+class FigureContext:
+    """Everything a figure needs besides its data: language, labels, horizon, provenance.
+
+    `scenario_labels` maps scenario id -> display label in drawing order; its order fixes the
+    colour of each scenario (`colour`). `service_labels` maps service id -> display label.
+    """
+
+    provenance: Provenance
+    lang: str = "en"
+    scenario_labels: dict[str, str] = field(default_factory=dict)
+    service_labels: dict[str, str] = field(default_factory=dict)
+    horizon_years: int = 5
+    colour_order: tuple[str, ...] = ()  # all scenarios of the config: colours stable across runs
+
+    @classmethod
+    def from_metadata(
+        cls,
+        metadata: Mapping[str, Any],
+        lang: str,
+        service_names: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> FigureContext:
+        """The context of a results folder's metadata.json, so that re-rendering reproduces the
+        figures (the footer date is the day the run finished, not today).
+
+        Scenario labels come from `scenario_labels` / `scenario_labels_de`; service labels from
+        `service_names` ({service: {"en": ..., "de": ...}}), else the config's `name` /
+        `name_de`, else the built-in names of the reference services, else the id.
+        """
+        label("scenario", lang)  # validates lang
+        scenarios = list(metadata.get("scenarios") or metadata.get("scenario_labels") or [])
+        english = dict(metadata.get("scenario_labels") or {})
+        german = dict(metadata.get("scenario_labels_de") or {})
+        names = german if lang == "de" else english
+        scenario_labels = {s: names.get(s) or english.get(s) or s for s in scenarios}
+
+        config = metadata.get("config") or {}
+        config_services = (config.get("services") or {}) if isinstance(config, Mapping) else {}
+        service_labels = {}
+        for service in metadata.get("services") or list(config_services):
+            given = (service_names or {}).get(service) or {}
+            spec = config_services.get(service) or {}
+            spec = spec if isinstance(spec, Mapping) else {}
+            own = spec.get("name_de") if lang == "de" else spec.get("name")
+            service_labels[service] = str(
+                given.get(lang)
+                or own
+                or service_label(service, lang, fallback=False)
+                or spec.get("name")
+                or service_label(service, lang)
+            )
+
+        config_path = metadata.get("config_path") or metadata.get("config_name") or "?"
+        finished = str(metadata.get("finished") or metadata.get("started") or "")
+        provenance = Provenance(
+            config=Path(str(config_path)).name,
+            config_hash=str(metadata.get("config_hash", "?")),
+            runs=int(metadata.get("runs", 0)),
+            seed=int(metadata.get("seed", 0)),
+            version=str(metadata.get("itsim_version", "?")),
+            day=finished[:10],
+        )
+        return cls(
+            provenance=provenance,
+            lang=lang,
+            scenario_labels=scenario_labels,
+            service_labels=service_labels,
+            horizon_years=int(metadata.get("horizon_years", 5)),
+            colour_order=tuple(
+                (config.get("scenarios") or {}) if isinstance(config, Mapping) else ()
+            ),
+        )
+
+    def colour(self, scenario: str) -> str:
+        """The colour of `scenario`: by its position among the config's scenarios (or, without
+        that, in `scenario_labels`), so a scenario keeps its colour in every figure and run."""
+        order = list(self.colour_order) or list(self.scenario_labels)
+        index = order.index(scenario) if scenario in order else len(order)
+        return PALETTE[index % len(PALETTE)]
+
+    def scenario_label(self, scenario: str) -> str:
+        return self.scenario_labels.get(scenario, scenario)
+
+    def service_label(self, service: str) -> str:
+        return self.service_labels.get(service) or service_label(service, self.lang)
+
+    def ordered(self, scenarios: Iterable[str]) -> list[str]:
+        """`scenarios` in drawing order: those of `scenario_labels` first, others after."""
+        present = list(dict.fromkeys(str(s) for s in scenarios))
+        known = [s for s in self.scenario_labels if s in present]
+        return known + [s for s in present if s not in self.scenario_labels]
 
 
-def _save(fig, out_base: Path, provenance: Provenance, lang: str) -> list[Path]:
-    fig.text(
-        0.01, 0.005, provenance.footer(lang), fontsize=9, color="#555555", ha="left", va="bottom"
+@dataclass
+class FigureResult:
+    """A saved figure: file paths (PNG, PDF), the figure and the exact numbers drawn."""
+
+    paths: list[Path]
+    figure: Figure
+    data: dict[str, Any]
+
+
+def figure_path(out_dir: str | Path, stem: str, lang: str = "en") -> Path:
+    """Base path (no extension) of a figure file: out_dir/stem, with "_de" for German."""
+    label("scenario", lang)  # validates lang
+    return Path(out_dir) / f"{stem}{'_de' if lang == 'de' else ''}"
+
+
+def paired_difference_stem(a: str, b: str) -> str:
+    """File stem of the paired difference figure of scenarios a and b."""
+    return f"paired_difference_{a}_vs_{b}"
+
+
+# -- formatting of axes ---------------------------------------------------------------------------
+
+
+def _decimals(values: Sequence[float], most: int = 3) -> int:
+    """Fewest decimals that show every value exactly (up to `most`)."""
+    for d in range(most + 1):
+        if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in values):
+            return d
+    return most
+
+
+class EuroFormatter(Formatter):
+    """Compact euro tick labels, one unit and one number of decimals per axis:
+    €4.0m, €4.5m (en) / 4,0 Mio. €, 4,5 Mio. € (de)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_eur_short(x, self.lang)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        values = [float(v) for v in values]
+        if not values:
+            return []
+        biggest = max(abs(v) for v in values)
+        scale = 1e6 if biggest >= 1e6 else 1e3 if biggest >= 1e3 else 1.0
+        decimals = _decimals([v / scale for v in values])
+        return [format_eur_short(v, self.lang, scale=scale, decimals=decimals) for v in values]
+
+
+class NumberFormatter(Formatter):
+    """Numbers with thousands separators and the language's decimal mark."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(x, self.lang, _decimals([x], 2))
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        values = [float(v) for v in values]
+        decimals = _decimals(values, 2) if values else 0
+        return [format_number(v, self.lang, decimals) for v in values]
+
+
+class PercentFormatter(Formatter):
+    """Shares as percentages: 12.5% (en) / 12,5 % (de); each tick with the decimals it needs."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_percent(x, self.lang, _decimals([100 * x], 2))
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) if text else text
+
+
+# -- figure scaffolding ---------------------------------------------------------------------------
+
+
+def _style():
+    return mpl_style.context(STYLE_PATH)
+
+
+def _fit_width(text, max_px: float, renderer) -> None:
+    """Wrap a figure text at word boundaries into as few, evenly long lines as fit `max_px`."""
+    original = text.get_text()
+    lines = 1
+    while text.get_window_extent(renderer).width > max_px and lines < 6:
+        lines += 1
+        text.set_text(_wrap(original, -(-len(original) // lines) + 4))
+
+
+def _new_figure(
+    ctx: FigureContext,
+    title: str,
+    subtitle: str,
+    ncols: int = 1,
+    sharey: bool = False,
+    nrows: int = 1,
+) -> tuple[Figure, list]:
+    """A slide-sized figure with title, subtitle and provenance footer; the axes are laid out
+    (constrained layout) in the rectangle between header and footer, so nothing overlaps."""
+    fig = Figure(figsize=SLIDE_SIZE, layout="constrained")
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    width_in, height_in = fig.get_size_inches()
+    x = _MARGIN_IN / width_in
+    max_px = fig.bbox.width * (1 - 2 * x)
+
+    y = 1 - 0.2 / height_in
+    for gid, text, size, colour, weight, gap in (
+        ("title", title, _TITLE_PT, DARK, "bold", 0.07),
+        ("subtitle", subtitle, _SUBTITLE_PT, NEUTRAL, "normal", 0.16),
+    ):
+        if not text:
+            continue
+        artist = fig.text(
+            x, y, text, fontsize=size, color=colour, fontweight=weight, ha="left", va="top"
+        )
+        artist.set_gid(gid)
+        _fit_width(artist, max_px, renderer)
+        y -= artist.get_window_extent(renderer).height / fig.bbox.height + gap / height_in
+
+    footer = fig.text(
+        x,
+        0.1 / height_in,
+        ctx.provenance.footer(ctx.lang),
+        fontsize=_FOOTER_PT,
+        color="#737373",
+        ha="left",
+        va="bottom",
     )
-    paths = []
-    for suffix in (".png", ".pdf"):
-        path = out_base.with_suffix(suffix)
-        fig.savefig(path)
-        paths.append(path)
-    plt.close(fig)
-    return paths
+    footer.set_gid("footer")
+    _fit_width(footer, max_px, renderer)
+    bottom = footer.get_window_extent(renderer).height / fig.bbox.height + 0.22 / height_in
+    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, y - bottom))
+    axes = fig.subplots(nrows, ncols, sharex=nrows > 1, sharey=sharey, squeeze=False)
+    return fig, list(axes.flat)
+
+
+def _figure_legend(fig: Figure, handles: list, labels: list[str], side: str, **kwargs):
+    """A figure legend to the right of (side="right") or below (side="bottom") the axes, in
+    space taken from the layout rectangle, so it can overlap neither axes nor header/footer."""
+    engine = fig.get_layout_engine()
+    left, bottom, width, height = engine.get()["rect"]
+    renderer = fig.canvas.get_renderer()
+    margin = _MARGIN_IN / fig.get_size_inches()[0]
+    if side == "right":
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="upper right",
+            bbox_to_anchor=(1 - margin, bottom + height),
+            bbox_transform=fig.transFigure,
+            borderaxespad=0,
+            **kwargs,
+        )
+        used = legend.get_window_extent(renderer).width / fig.bbox.width + margin + 0.01
+        engine.set(rect=(left, bottom, width - used, height))
+    elif side == "bottom":
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="lower center",
+            bbox_to_anchor=(0.5, bottom),
+            bbox_transform=fig.transFigure,
+            borderaxespad=0,
+            **kwargs,
+        )
+        used = legend.get_window_extent(renderer).height / fig.bbox.height + 0.01
+        engine.set(rect=(left, bottom + used, width, height - used))
+    else:
+        raise ValueError(f"side (={side!r}) must be 'right' or 'bottom'")
+    legend.set_gid("legend")
+    return legend
+
+
+def _place_labels(fig: Figure, ax, labels: list, obstacles: list) -> None:
+    """Place each point label (an annotation at offset (12, 10) points) at the first of a few
+    positions around its point where it stays inside the axes and overlaps neither another
+    label nor an obstacle (points, error bars)."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()  # final layout, so that pixel positions are those saved
+    inside = ax.get_window_extent(renderer)
+    blocked = [o.get_window_extent(renderer) for o in obstacles]
+    candidates = [
+        ((12, 10), "left", "bottom"),
+        ((-12, 10), "right", "bottom"),
+        ((12, -10), "left", "top"),
+        ((-12, -10), "right", "top"),
+        ((16, 0), "left", "center"),
+        ((-16, 0), "right", "center"),
+        ((0, 16), "center", "bottom"),
+        ((0, -16), "center", "top"),
+        ((40, 30), "left", "bottom"),
+        ((-40, 30), "right", "bottom"),
+        ((40, -30), "left", "top"),
+        ((-40, -30), "right", "top"),
+    ]
+    placed = []
+    for text in labels:
+        best, best_score = None, None
+        for offset, ha, va in candidates:
+            text.xyann = offset
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            box = text.get_window_extent(renderer).expanded(1.04, 1.1)
+            outside = not (
+                inside.x0 <= box.x0
+                and box.x1 <= inside.x1
+                and inside.y0 <= box.y0
+                and box.y1 <= inside.y1
+            )
+            score = 100 * outside + 10 * sum(box.overlaps(p) for p in placed)
+            score += sum(box.overlaps(b) for b in blocked)
+            if best_score is None or score < best_score:
+                best, best_score = (offset, ha, va), score
+            if score == 0:
+                break
+        offset, ha, va = best
+        text.xyann = offset
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        placed.append(text.get_window_extent(renderer))
+
+
+def _save(fig: Figure, out_base: str | Path, title: str, ctx: FigureContext) -> list[Path]:
+    """Save as 300 dpi PNG and vector PDF (exact slide size: no bbox tightening)."""
+    out_base = Path(out_base)
+    out_base.parent.mkdir(parents=True, exist_ok=True)
+    png = out_base.parent / f"{out_base.name}.png"
+    pdf = out_base.parent / f"{out_base.name}.pdf"
+    software = f"itsim {ctx.provenance.version}"
+    fig.savefig(png, dpi=DPI, metadata={"Title": title, "Software": software})
+    fig.savefig(pdf, metadata={"Title": title, "Creator": software, "CreationDate": None})
+    return [png, pdf]
+
+
+def _thin_ticks(fig: Figure) -> None:
+    """Fewer ticks where tick labels would touch (narrow panels, long euro labels)."""
+    renderer = fig.canvas.get_renderer()
+    for _ in range(6):
+        fig.draw_without_rendering()
+        crowded = False
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                locator = axis.get_major_locator()
+                if not isinstance(locator, MaxNLocator):
+                    continue
+                lo, hi = sorted(axis.get_view_interval())
+                index = 0 if axis is ax.xaxis else 1
+                boxes = [
+                    t.get_window_extent(renderer).expanded(1.15, 1.0)
+                    for t in axis.get_ticklabels()
+                    if t.get_visible() and t.get_text() and lo <= t.get_position()[index] <= hi
+                ]
+                if any(a.overlaps(b) for a, b in pairwise(boxes)):
+                    locator.set_params(nbins=max(len(boxes) - 2, 2))
+                    crowded = True
+        if not crowded:
+            return
+
+
+def _result(
+    fig: Figure, out_base: str | Path, ctx: FigureContext, data: dict[str, Any]
+) -> FigureResult:
+    _thin_ticks(fig)
+    texts = {t.get_gid(): t.get_text() for t in fig.texts if t.get_gid()}
+    data = {**data, "title": texts.get("title", ""), "subtitle": texts.get("subtitle", "")}
+    data["footer"] = texts.get("footer", "")
+    paths = _save(fig, out_base, data["title"].replace("\n", " "), ctx)
+    return FigureResult(paths=paths, figure=fig, data=data)
+
+
+def _legend_box(legend) -> None:
+    """Opaque legend background so reference lines do not run through its text."""
+    frame = legend.get_frame()
+    frame.set_facecolor("white")
+    frame.set_edgecolor("none")
+    frame.set_alpha(0.92)
+    legend.set_frame_on(True)
+
+
+def _strip(frame: pd.DataFrame, prefix: str, suffix: str) -> pd.DataFrame:
+    """Accept column names with the replication-table prefix and suffix (cost_x_eur -> x)."""
+
+    def name(column: object) -> str:
+        text = str(column)
+        if text.startswith(prefix) and text.endswith(suffix) and len(text) > len(prefix + suffix):
+            return text[len(prefix) : len(text) - len(suffix)]
+        return text
+
+    return frame.rename(columns=name)
+
+
+def _runs(ctx: FigureContext) -> str:
+    return format_number(ctx.provenance.runs, ctx.lang)
+
+
+def _bin_width(groups: Iterable[np.ndarray], lo: float, hi: float) -> float:
+    """Histogram bin width: the median Freedman–Diaconis width of the groups, so that a few
+    extreme values widen the axis without coarsening the bins; 15 to 80 bins over [lo, hi]."""
+    widths = []
+    for v in groups:
+        iqr = float(np.subtract(*np.percentile(v, [75, 25]))) if v.size > 1 else 0.0
+        if iqr > 0:
+            widths.append(2 * iqr / v.size ** (1 / 3))
+    span = hi - lo
+    if not span > 0:
+        return abs(hi) * 0.05 or 1.0
+    width = float(np.median(widths)) if widths else span / 20
+    return span / float(np.clip(np.ceil(span / width), 15, 80))
+
+
+# -- cost distributions ---------------------------------------------------------------------------
+
+
+def plot_cost_distributions(
+    replications: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    column: str = "cost_npv_eur",
+) -> FigureResult:
+    """Overlaid distributions of `column` per scenario (outline and light fill, as share of the
+    scenario's replications), with the mean (dashed) and P95 (dotted) marked."""
+    lang, years = ctx.lang, ctx.horizon_years
+    npv = column == "cost_npv_eur"
+    title = label("cost_npv_title" if npv else "cost_total_title", lang, years=years)
+    subtitle = label("distribution_subtitle", lang, runs=_runs(ctx))
+    scenarios = ctx.ordered(replications["scenario"])
+    values = {
+        s: replications.loc[replications["scenario"] == s, column].dropna().to_numpy(float)
+        for s in scenarios
+    }
+    values = {s: v for s, v in values.items() if v.size}
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        everything = np.concatenate(list(values.values())) if values else np.zeros(1)
+        lo, hi = float(everything.min()), float(everything.max())
+        width = _bin_width(values.values(), lo, hi)
+        if hi > lo:
+            bins = np.linspace(lo, hi, round((hi - lo) / width) + 1)
+        else:
+            bins = np.linspace(lo - 5 * width, hi + 5 * width, 11)
+        data: dict[str, Any] = {"bins": bins, "scenarios": {}}
+        tallest = 0.0
+        for s, v in values.items():
+            colour = ctx.colour(s)
+            weights = np.full(v.size, 1 / v.size)
+            heights, _, _ = ax.hist(
+                v,
+                bins=bins,
+                weights=weights,
+                histtype="stepfilled",
+                alpha=0.18,
+                color=colour,
+                linewidth=0,
+            )
+            mean, p95 = float(v.mean()), float(np.percentile(v, 95))
+            ax.hist(
+                v,
+                bins=bins,
+                weights=weights,
+                histtype="step",
+                linewidth=2.2,
+                color=colour,
+                label=label(
+                    "distribution_legend",
+                    lang,
+                    name=ctx.scenario_label(s),
+                    mean=format_eur_short(mean, lang),
+                    p95=format_eur_short(p95, lang),
+                ),
+            )
+            ax.axvline(mean, color=colour, linewidth=1.8, linestyle=(0, (6, 3)))
+            ax.axvline(p95, color=colour, linewidth=2.2, linestyle=(0, (1, 2)))
+            tallest = max(tallest, float(heights.max()))
+            data["scenarios"][s] = {"heights": heights, "mean": mean, "p95": p95}
+        ax.set_ylim(0, tallest * 1.38 if tallest > 0 else 1)
+        pad = 0.01 * (bins[-1] - bins[0])
+        ax.set_xlim(bins[0] - pad, bins[-1] + pad)
+        ax.xaxis.set_major_formatter(EuroFormatter(lang))
+        ax.yaxis.set_major_formatter(PercentFormatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(8))
+        ax.set_xlabel(label("cost_npv_axis" if npv else "cost_total_axis", lang, years=years))
+        ax.set_ylabel(label("density_axis", lang))
+        if values:
+            _legend_box(ax.legend(loc="upper right", fontsize=13))
+        return _result(fig, out_base, ctx, data)
 
 
 def plot_cost_distribution(
@@ -86,47 +611,630 @@ def plot_cost_distribution(
     lang: str = "en",
     column: str = "cost_npv_eur",
 ) -> list[Path]:
-    """Overlaid distributions of the NPV cost per scenario, with mean and P95 marked."""
-    with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=SLIDE_SIZE)
-        values = replications[column].to_numpy()
-        lo, hi = np.nanpercentile(values, [0.5, 99.5])
-        pad = 0.05 * (hi - lo or 1.0)
-        bins = np.linspace(lo - pad, hi + pad, 50)
-        for i, (scenario, title) in enumerate(scenario_labels.items()):
-            data = replications.loc[replications["scenario"] == scenario, column].to_numpy()
-            if len(data) == 0:
-                continue
-            color = PALETTE[i % len(PALETTE)]
-            ax.hist(
-                data,
-                bins=bins,
-                density=False,
-                weights=np.full(len(data), 1 / len(data)),
-                histtype="stepfilled",
-                alpha=0.25,
-                color=color,
-            )
-            ax.hist(
-                data,
-                bins=bins,
-                weights=np.full(len(data), 1 / len(data)),
-                histtype="step",
-                linewidth=2,
-                color=color,
-                label=f"{title}: {label('mean', lang)} {format_eur_short(data.mean(), lang)}, "
-                f"{label('p95', lang)} {format_eur_short(np.percentile(data, 95), lang)}",
-            )
-            ax.axvline(data.mean(), color=color, linewidth=1.5, linestyle="--")
-        _euro_axis(ax.xaxis, lang)
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(
-                lambda v, _p: f"{v:.0%}".replace(".", ",") if lang == "de" else f"{v:.0%}"
-            )
+    """Overlaid cost distributions per scenario (the figure of `itsim run`); returns the paths."""
+    ctx = FigureContext(
+        provenance=provenance,
+        lang=lang,
+        scenario_labels=dict(scenario_labels),
+        horizon_years=horizon_years,
+    )
+    return plot_cost_distributions(replications, ctx, out_base, column).paths
+
+
+# -- exceedance -----------------------------------------------------------------------------------
+
+
+def plot_exceedance(
+    curve: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    quantity: str = "cost",
+    *,
+    log_y: bool = False,
+    y_floor: float | None = None,
+    column: str = "cost_npv_eur",
+) -> FigureResult:
+    """Exceedance curves P(X > x) per scenario (`curve`: columns scenario, x, p_exceed).
+
+    `quantity` "cost" (x in EUR; `column` tells whether it is the net present value) or
+    "downtime" (x in hours). Reference lines at 10 % and 5 %. With `log_y` the y axis is
+    logarithmic down to `y_floor` (default: the decade below the smallest positive probability,
+    at least 0.1 %); probabilities of zero are then not drawn (NaN in `data`).
+    """
+    if quantity not in ("cost", "downtime"):
+        raise ValueError(f"quantity (={quantity!r}) must be 'cost' or 'downtime'")
+    lang, years = ctx.lang, ctx.horizon_years
+    cost = quantity == "cost"
+    title = label("cost_exceedance_title" if cost else "downtime_exceedance_title", lang)
+    subtitle = label("exceedance_subtitle", lang, runs=_runs(ctx))
+    if cost:
+        x_label = label(
+            "cost_npv_x_axis" if column == "cost_npv_eur" else "cost_total_x_axis",
+            lang,
+            years=years,
         )
-        ax.set_xlabel(label("cost_npv_axis", lang))
+    else:
+        x_label = label("downtime_x_axis", lang, years=years)
+    positive = curve.loc[curve["p_exceed"] > 0, "p_exceed"]
+    if y_floor is None:
+        smallest = float(positive.min()) if len(positive) else 1e-3
+        y_floor = max(1e-3, 10 ** np.floor(np.log10(smallest)))
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        data: dict[str, Any] = {"scenarios": {}, "reference": (0.10, 0.05), "log_y": log_y}
+        for s in ctx.ordered(curve["scenario"]):
+            rows = curve[curve["scenario"] == s]
+            x = rows["x"].to_numpy(float)
+            p = rows["p_exceed"].to_numpy(float)
+            if log_y:
+                p = np.where(p > 0, p, np.nan)
+            ax.plot(x, p, color=ctx.colour(s), linewidth=2.6, label=ctx.scenario_label(s))
+            data["scenarios"][s] = {"x": x, "p_exceed": p}
+        blend = blended_transform_factory(ax.transAxes, ax.transData)
+        for level, key in ((0.10, "reference_10"), (0.05, "reference_5")):
+            ax.axhline(level, color=NEUTRAL, linewidth=1.3, linestyle=(0, (5, 3)), zorder=1)
+            # outside the plot area, right of the axes: never on top of a curve
+            text = ax.text(
+                1.01,
+                level,
+                label(key, lang),
+                transform=blend,
+                ha="left",
+                va="center",
+                fontsize=12,
+                color=NEUTRAL,
+                clip_on=False,
+            )
+            text.set_gid(key)
+        if log_y:
+            ax.set_yscale("log")
+            ax.set_ylim(y_floor * 0.7, 1.15)
+            ax.yaxis.set_minor_formatter(NullFormatter())
+        else:
+            ax.set_ylim(0, 1.03)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(PercentFormatter(lang))
+        ax.xaxis.set_major_formatter(EuroFormatter(lang) if cost else NumberFormatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(8))
+        xs = curve["x"].to_numpy(float)
+        if xs.size and xs.max() > xs.min():
+            ax.set_xlim(xs.min(), xs.max())
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(label("cost_exceed_axis" if cost else "downtime_exceed_axis", lang))
+        if data["scenarios"]:
+            _legend_box(ax.legend(loc="upper right", fontsize=14))
+        return _result(fig, out_base, ctx, data)
+
+
+# -- fan chart ------------------------------------------------------------------------------------
+
+
+def plot_fan_chart(bands: pd.DataFrame, ctx: FigureContext, out_base: str | Path) -> FigureResult:
+    """Cumulative cost by month, one panel per scenario (shared y axis): P10–P90 light band,
+    P25–P75 darker band, median line.
+
+    `bands` columns: scenario, month, mean, p10, p25, p50, p75, p90 (EUR). Months counted from
+    0 are the end of month month+1, so x = (month + 1) / 12 years; months counted from 1 give
+    x = month / 12. `data["scenarios"][s]` holds the arrays passed to `fill_between` and `plot`.
+    """
+    lang, years = ctx.lang, ctx.horizon_years
+    title = label("fan_title", lang, years=years)
+    subtitle = label("fan_subtitle", lang, runs=_runs(ctx))
+    scenarios = ctx.ordered(bands["scenario"])
+    offset = 1 if len(bands) and bands["month"].min() == 0 else 0
+    with _style():
+        ncols = min(max(len(scenarios), 1), 3)  # more than three: a second row of panels
+        nrows = -(-max(len(scenarios), 1) // ncols)
+        fig, axes = _new_figure(ctx, title, subtitle, ncols=ncols, sharey=True, nrows=nrows)
+        for ax in axes[max(len(scenarios), 1) :]:
+            fig.delaxes(ax)
+        axes = axes[: max(len(scenarios), 1)]
+        data: dict[str, Any] = {"scenarios": {}, "month_offset": offset}
+        for i, (ax, s) in enumerate(zip(axes, scenarios, strict=False)):
+            rows = bands[bands["scenario"] == s].sort_values("month")
+            x = (rows["month"].to_numpy(float) + offset) / 12
+            arrays = {q: rows[q].to_numpy(float) for q in ("p10", "p25", "p50", "p75", "p90")}
+            colour = ctx.colour(s)
+            ax.fill_between(x, arrays["p10"], arrays["p90"], color=colour, alpha=0.17, lw=0)
+            ax.fill_between(x, arrays["p25"], arrays["p75"], color=colour, alpha=0.38, lw=0)
+            ax.plot(x, arrays["p50"], color=colour, linewidth=2.6)
+            ax.set_title(_wrap(ctx.scenario_label(s), 24), color=colour, fontsize=16)
+            ax.set_xlim(0, max(years, float(x.max()) if x.size else years))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(years, 6) or 1))
+            ax.xaxis.set_major_formatter(NumberFormatter(lang))
+            if i + ncols >= len(scenarios):  # no panel below
+                ax.set_xlabel(label("fan_x_axis", lang))
+                ax.tick_params(axis="x", labelbottom=True)
+            if i % ncols == 0:
+                ax.set_ylabel(label("fan_y_axis", lang))
+            if x.size:
+                end = label(
+                    "fan_end",
+                    lang,
+                    years=format_number(x[-1], lang, _decimals([x[-1]], 1)),
+                    median=format_eur_short(arrays["p50"][-1], lang),
+                    low=format_eur_short(arrays["p10"][-1], lang),
+                    high=format_eur_short(arrays["p90"][-1], lang),
+                )
+                ax.text(
+                    0.03,
+                    0.97,
+                    end,
+                    transform=ax.transAxes,
+                    ha="left",
+                    va="top",
+                    fontsize=12.5,
+                    color=DARK,
+                    linespacing=1.35,
+                )
+            data["scenarios"][s] = {"x": x, **arrays}
+        axes[0].yaxis.set_major_formatter(EuroFormatter(lang))
+        top = max(
+            (float(np.nanmax(d["p90"])) for d in data["scenarios"].values() if d["p90"].size),
+            default=1.0,
+        )
+        axes[0].set_ylim(0, top * 1.32)
+        grey = "#7f7f7f"
+        handles = [
+            Line2D([], [], color=grey, linewidth=2.6, label=label("median", lang)),
+            Patch(facecolor=grey, alpha=0.55, label=label("band_50", lang)),
+            Patch(facecolor=grey, alpha=0.22, label=label("band_80", lang)),
+        ]
+        _figure_legend(
+            fig, handles, [h.get_label() for h in handles], "bottom", ncols=3, fontsize=13
+        )
+        return _result(fig, out_base, ctx, data)
+
+
+# -- cost breakdown -------------------------------------------------------------------------------
+
+
+def _category_colour(category: str, index: int) -> str:
+    return CATEGORY_COLOURS.get(category, _OTHER_COLOURS[index % len(_OTHER_COLOURS)])
+
+
+def plot_cost_breakdown(
+    breakdown: pd.DataFrame, ctx: FigureContext, out_base: str | Path
+) -> FigureResult:
+    """Horizontal stacked bars of the mean cost per category and scenario (`breakdown`: index
+    scenario, columns cost categories, EUR; negative values such as service credits are drawn
+    left of zero). The net total is written at the end of each bar. Categories that are zero in
+    every scenario are left out."""
+    lang, years = ctx.lang, ctx.horizon_years
+    title = label("breakdown_title", lang, years=years)
+    subtitle = label("breakdown_subtitle", lang, runs=_runs(ctx))
+    frame = _strip(breakdown, "cost_", "_eur")
+    frame = frame.drop(columns=[c for c in ("total", "npv") if c in frame.columns])
+    scenarios = ctx.ordered(frame.index)
+    frame = frame.loc[scenarios].astype(float).fillna(0.0)
+    categories = [c for c in frame.columns if (frame[c] != 0).any()]
+    y = np.arange(len(scenarios), dtype=float)
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        positive = np.zeros(len(scenarios))
+        negative = np.zeros(len(scenarios))
+        segments: dict[str, dict[str, tuple[float, float]]] = {s: {} for s in scenarios}
+        handles = []
+        for i, category in enumerate(categories):
+            v = frame[category].to_numpy(float)
+            left = np.where(v >= 0, positive, negative)
+            bars = ax.barh(
+                y,
+                v,
+                left=left,
+                height=0.62,
+                color=_category_colour(category, i),
+                edgecolor="white",
+                linewidth=0.8,
+                label=category_label(category, lang),
+            )
+            handles.append(bars)
+            for j, s in enumerate(scenarios):
+                segments[s][category] = (float(left[j]), float(v[j]))
+            positive += np.maximum(v, 0)
+            negative += np.minimum(v, 0)
+        totals = frame[categories].sum(axis=1) if categories else pd.Series(0.0, scenarios)
+        span = float(positive.max() - negative.min()) if len(scenarios) else 1.0
+        for j, s in enumerate(scenarios):
+            ax.text(
+                positive[j] + 0.012 * span,
+                y[j],
+                label("total", lang, value=format_eur_short(float(totals[s]), lang)),
+                ha="left",
+                va="center",
+                fontsize=14,
+                fontweight="bold",
+                color=DARK,
+            )
+        ax.set_xlim(
+            min(float(negative.min()) * 1.5, 0) - 0.01 * span, float(positive.max()) + 0.2 * span
+        )
+        ax.axvline(0, color=DARK, linewidth=1.2, zorder=3)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_yticks(y, [_wrap(ctx.scenario_label(s), 18) for s in scenarios], fontsize=15)
+        for tick, s in zip(ax.get_yticklabels(), scenarios, strict=True):
+            tick.set_color(ctx.colour(s))
+            tick.set_fontweight("bold")
+        ax.invert_yaxis()
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(EuroFormatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(8))
+        ax.set_xlabel(label("breakdown_axis", lang, years=years))
+        _figure_legend(
+            fig,
+            handles,
+            [category_label(c, lang) for c in categories],
+            "right",
+            fontsize=12,
+            title=label("category", lang),
+            alignment="left",
+        )
+        data = {
+            "categories": categories,
+            "segments": segments,
+            "totals": {s: float(totals[s]) for s in scenarios},
+        }
+        return _result(fig, out_base, ctx, data)
+
+
+# -- downtime by service --------------------------------------------------------------------------
+
+
+def plot_downtime_by_service(
+    downtime: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    downtime_p95: pd.DataFrame | None = None,
+) -> FigureResult:
+    """Grouped bars of the mean downtime hours per service (groups) and scenario (bars);
+    `downtime`: index scenario, columns service ids. `downtime_p95` (same shape) adds P95
+    whiskers from the top of each bar."""
+    lang, years = ctx.lang, ctx.horizon_years
+    title = label("downtime_service_title", lang, years=years)
+    key = "downtime_service_subtitle" if downtime_p95 is None else "downtime_service_subtitle_p95"
+    subtitle = label(key, lang, runs=_runs(ctx))
+    frame = _strip(downtime, "downtime_", "_hours").drop(columns="total", errors="ignore")
+    p95 = None
+    if downtime_p95 is not None:
+        p95 = _strip(downtime_p95, "downtime_", "_hours")
+    services = [s for s in ctx.service_labels if s in frame.columns]
+    services += [s for s in frame.columns if s not in services]
+    scenarios = ctx.ordered(frame.index)
+    x = np.arange(len(services), dtype=float)
+    width = 0.8 / max(len(scenarios), 1)
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        data: dict[str, Any] = {"services": services, "mean": {}, "x": {}}
+        data["p95"] = {} if p95 is not None else None
+        top = 0.0
+        bars = []
+        for i, s in enumerate(scenarios):
+            colour = ctx.colour(s)
+            xs = x + (i - (len(scenarios) - 1) / 2) * width
+            means = frame.loc[s, services].to_numpy(float)
+            bars.append(
+                ax.bar(xs, means, width * 0.9, color=colour, label=ctx.scenario_label(s), zorder=2)
+            )
+            data["mean"][s] = means
+            data["x"][s] = xs
+            top = max(top, float(np.nanmax(means)) if means.size else 0.0)
+            if p95 is not None and s in p95.index:
+                upper = p95.loc[s, services].to_numpy(float)
+                shown = (upper > 0) | (means > 0)
+                ax.vlines(
+                    xs[shown], means[shown], upper[shown], color=DARK, linewidth=1.5, zorder=3
+                )
+                ax.plot(
+                    xs[shown],
+                    upper[shown],
+                    linestyle="none",
+                    marker="_",
+                    markersize=16,
+                    markeredgewidth=2.2,
+                    color=DARK,
+                    zorder=3,
+                )
+                data["p95"][s] = upper
+                top = max(top, float(np.nanmax(upper)) if upper.size else 0.0)
+        ax.set_ylim(0, top * 1.3 if top > 0 else 1)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        for container, s in zip(bars, scenarios, strict=True):
+            for patch, value in zip(container.patches, data["mean"][s], strict=True):
+                # the mean written inside the top of its bar, when the bar is tall enough
+                if patch.get_window_extent(renderer).height >= 0.3 * fig.dpi:
+                    ax.text(
+                        patch.get_x() + patch.get_width() / 2,
+                        value,
+                        format_number(value, lang),
+                        ha="center",
+                        va="top",
+                        fontsize=12,
+                        fontweight="bold",
+                        color="white",
+                        zorder=4,
+                        transform=ax.transData + ScaledTranslation(0, -4 / 72, fig.dpi_scale_trans),
+                    )
+        for j in range(len(services)):
+            levels = [float(data["mean"][s][j]) for s in scenarios]
+            levels += [float(v[j]) for v in (data["p95"] or {}).values()]
+            if max(levels, default=0.0) == 0:
+                ax.text(
+                    x[j],
+                    0,
+                    label("no_outage", lang),
+                    ha="center",
+                    va="bottom",
+                    fontsize=13,
+                    color=NEUTRAL,
+                    transform=ax.transData + ScaledTranslation(0, 6 / 72, fig.dpi_scale_trans),
+                )
+        width_chars = max(10, min(22, 96 // max(len(services), 1) - 2))
+        ax.set_xticks(x, [_wrap(ctx.service_label(s), width_chars) for s in services], fontsize=14)
+        ax.tick_params(axis="x", length=0)
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(NumberFormatter(lang))
+        ax.set_ylabel(label("downtime_axis", lang))
+        handles, names = ax.get_legend_handles_labels()
+        if p95 is not None:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=DARK,
+                    marker="_",
+                    markersize=16,
+                    markeredgewidth=2.2,
+                    linewidth=1.5,
+                )
+            )
+            names.append(label("p95_whisker", lang))
+        _legend_box(ax.legend(handles, names, loc="upper right", fontsize=13, ncols=len(handles)))
+        return _result(fig, out_base, ctx, data)
+
+
+# -- risk and return ------------------------------------------------------------------------------
+
+
+def plot_risk_return(
+    risk: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    column: str = "cost_npv_eur",
+) -> FigureResult:
+    """Mean cost (x) against CVaR95 (y) per scenario, labelled points; optional 95 % intervals
+    from columns mean_ci_low/high and cvar95_ci_low/high. Lower left is better."""
+    lang, years = ctx.lang, ctx.horizon_years
+    has_ci = {"mean_ci_low", "mean_ci_high"} <= set(risk.columns) or {
+        "cvar95_ci_low",
+        "cvar95_ci_high",
+    } <= set(risk.columns)
+    title = label("risk_title", lang, years=years)
+    subtitle = label("risk_subtitle_ci" if has_ci else "risk_subtitle", lang)
+    scenarios = ctx.ordered(risk.index)
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        data: dict[str, Any] = {"points": {}, "intervals": {}}
+        annotations, obstacles = [], []
+        xs, ys = [], []
+        for s in scenarios:
+            row = risk.loc[s]
+            mx, my = float(row["mean"]), float(row["cvar95"])
+            colour = ctx.colour(s)
+            intervals = {}
+            for axis, key, marker in (("x", "mean", "|"), ("y", "cvar95", "_")):
+                low, high = f"{key}_ci_low", f"{key}_ci_high"
+                if {low, high} <= set(row.index) and pd.notna(row[low]) and pd.notna(row[high]):
+                    ends = [float(row[low]), float(row[high])]
+                    # a plain segment with end caps: the interval need not contain the point
+                    segment = (ends, [my, my]) if axis == "x" else ([mx, mx], ends)
+                    (line,) = ax.plot(
+                        *segment,
+                        color=colour,
+                        linewidth=1.6,
+                        alpha=0.8,
+                        marker=marker,
+                        markersize=11,
+                        markeredgewidth=1.6,
+                        zorder=2,
+                    )
+                    obstacles.append(line)
+                    intervals[axis] = tuple(ends)
+                    (xs if axis == "x" else ys).extend(ends)
+            if intervals:
+                data["intervals"][s] = intervals
+            obstacles.append(
+                ax.scatter(
+                    [mx], [my], s=180, color=colour, edgecolor="white", linewidth=1.5, zorder=3
+                )
+            )
+            annotations.append(
+                ax.annotate(
+                    ctx.scenario_label(s),
+                    (mx, my),
+                    xytext=(12, 10),
+                    textcoords="offset points",
+                    ha="left",
+                    va="bottom",
+                    fontsize=15,
+                    color=colour,
+                    fontweight="bold",
+                    zorder=4,
+                )
+            )
+            xs.append(mx)
+            ys.append(my)
+            data["points"][s] = (mx, my)
+        for values, setter in ((xs, ax.set_xlim), (ys, ax.set_ylim)):
+            if values:
+                lo, hi = min(values), max(values)
+                pad = 0.25 * (hi - lo) if hi > lo else 0.1 * (abs(hi) or 1.0)
+                setter(lo - pad, hi + pad)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(EuroFormatter(lang))
+            axis.set_major_locator(MaxNLocator(7))
+        ax.set_xlabel(label("risk_x_npv" if column == "cost_npv_eur" else "risk_x_total", lang))
+        ax.set_ylabel(label("risk_y", lang))
+        _place_labels(fig, ax, annotations, obstacles)
+        return _result(fig, out_base, ctx, data)
+
+
+# -- paired difference ----------------------------------------------------------------------------
+
+
+def _probability_words(p: float, lang: str) -> str:
+    """A probability for a sentence: "12%", "less than 1%", "more than 99%" (German alike)."""
+    if 0 < p < 0.005:
+        return label("less_than", lang, p=format_percent(0.01, lang))
+    if 0.995 <= p < 1:
+        return label("more_than", lang, p=format_percent(0.99, lang))
+    return format_percent(p, lang)
+
+
+def plot_paired_difference(
+    difference: pd.Series | np.ndarray,
+    comparison: Mapping[str, Any] | pd.Series,
+    ctx: FigureContext,
+    out_base: str | Path,
+    column: str = "cost_npv_eur",
+) -> FigureResult:
+    """Histogram of the per-replication cost difference a − b (EUR) with a zero line; bars left
+    of zero (a cheaper) in a's colour, right of zero (b cheaper) in b's colour; the probability
+    that a is cheaper (`comparison["p_a_cheaper"]`) and the mean difference written in words."""
+    lang, years = ctx.lang, ctx.horizon_years
+    a, b = str(comparison["a"]), str(comparison["b"])
+    name_a, name_b = ctx.scenario_label(a), ctx.scenario_label(b)
+    p = float(comparison["p_a_cheaper"])
+    mean_difference = float(comparison["mean_difference"])
+    title = label("paired_title", lang, a=name_a, b=name_b)
+    subtitle = label(
+        "paired_subtitle_npv" if column == "cost_npv_eur" else "paired_subtitle_total",
+        lang,
+        runs=_runs(ctx),
+        years=years,
+    )
+    d = pd.Series(difference).dropna().to_numpy(float)
+    statement = label("cheaper_in", lang, a=name_a, p=_probability_words(p, lang))
+    amount = format_eur_short(abs(mean_difference), lang)
+    if mean_difference < 0:
+        average = label("costs_less", lang, a=name_a, b=name_b, amount=amount)
+    elif mean_difference > 0:
+        average = label("costs_more", lang, a=name_a, b=name_b, amount=amount)
+    else:
+        average = label("costs_same", lang, a=name_a, b=name_b)
+    lo = min(float(d.min()) if d.size else 0.0, 0.0)
+    hi = max(float(d.max()) if d.size else 0.0, 0.0)
+    step = _bin_width([d], lo, hi) if hi > lo else 1.0
+    edges = np.arange(np.floor(lo / step), np.ceil(hi / step) + 1) * step  # 0 is an edge
+    if edges.size < 2:
+        edges = np.array([-step, 0.0, step])
+    if edges[-1] < hi:  # rounding: keep the largest difference inside the last bin
+        edges = np.append(edges, edges[-1] + step)
+    if edges[0] > lo:
+        edges = np.insert(edges, 0, edges[0] - step)
+    heights = np.histogram(d, bins=edges)[0] / max(d.size, 1)
+    left = edges[:-1] < 0
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        colour_a, colour_b = ctx.colour(a), ctx.colour(b)
+        widths = np.diff(edges)
+        ax.bar(
+            edges[:-1][left],
+            heights[left],
+            widths[left],
+            align="edge",
+            color=colour_a,
+            alpha=0.8,
+            edgecolor="white",
+            linewidth=0.6,
+            zorder=2,
+        )
+        ax.bar(
+            edges[:-1][~left],
+            heights[~left],
+            widths[~left],
+            align="edge",
+            color=colour_b,
+            alpha=0.8,
+            edgecolor="white",
+            linewidth=0.6,
+            zorder=2,
+        )
+        ax.axvline(0, color=DARK, linewidth=1.8, zorder=3)
+        span = hi - lo if hi > lo else 1.0
+        ax.set_xlim(min(lo - 0.02 * span, -0.28 * span), max(hi + 0.02 * span, 0.28 * span))
+        ax.set_ylim(0, float(heights.max()) * 1.3 if heights.max() > 0 else 1.0)
+        blend = blended_transform_factory(ax.transData, ax.transAxes)
+        gap = 0.01 * span
+        ax.text(
+            -gap,
+            0.97,
+            _wrap(label("cheaper_left", lang, a=name_a), 20),
+            transform=blend,
+            ha="right",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+            color=colour_a,
+        )
+        ax.text(
+            gap,
+            0.97,
+            _wrap(label("cheaper_right", lang, b=name_b), 20),
+            transform=blend,
+            ha="left",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+            color=colour_b,
+        )
+        headline = ax.set_title(f"{statement}. {average}.", fontsize=15, color=DARK, loc="left")
+        renderer = fig.canvas.get_renderer()
+        room = fig.bbox.width - 1.4 * fig.dpi  # the axes: figure width less the y axis labels
+        if headline.get_window_extent(renderer).width > room:
+            headline.set_text(f"{statement}.\n{average}.")
+            if headline.get_window_extent(renderer).width > room:
+                _fit_width(headline, room, renderer)
+        ax.xaxis.set_major_formatter(EuroFormatter(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(9))
+        ax.yaxis.set_major_formatter(PercentFormatter(lang))
+        ax.set_xlabel(label("paired_axis", lang, a=name_a, b=name_b))
         ax.set_ylabel(label("density_axis", lang))
-        ax.set_title(label("cost_npv_title", lang, years=horizon_years), loc="left")
-        ax.legend(loc="upper right", frameon=False)
-        fig.subplots_adjust(bottom=0.16)
-        return _save(fig, out_base, provenance, lang)
+        data = {
+            "a": a,
+            "b": b,
+            "bins": edges,
+            "heights": heights,
+            "p_a_cheaper": p,
+            "mean_difference": mean_difference,
+            "statement": statement,
+            "average": average,
+            "differences": d,
+        }
+        return _result(fig, out_base, ctx, data)
+
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "DPI",
+    "FIGURE_STEMS",
+    "PALETTE",
+    "SLIDE_SIZE",
+    "EuroFormatter",
+    "FigureContext",
+    "FigureResult",
+    "NumberFormatter",
+    "PercentFormatter",
+    "Provenance",
+    "figure_path",
+    "paired_difference_stem",
+    "plot_cost_breakdown",
+    "plot_cost_distribution",
+    "plot_cost_distributions",
+    "plot_downtime_by_service",
+    "plot_exceedance",
+    "plot_fan_chart",
+    "plot_paired_difference",
+    "plot_risk_return",
+]
