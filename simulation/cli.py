@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from simulation import __version__
-from simulation.errors import ConfigError
+from simulation.errors import NO_VALUE, ConfigError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -57,6 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    sens = sub.add_parser(
+        "sensitivity", help="which assumption changes the answer: tornado, Sobol, break-even"
+    )
+    sens.add_argument("config", help="YAML config with a `sensitivity` section")
+    sens.add_argument("--runs", type=_positive_int, help="replications per design point")
+    sens.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
+    sens.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    sens.add_argument("--out", help="results folder (default: results/<config name>/sensitivity)")
+    sens.add_argument(
+        "--method",
+        action="append",
+        choices=("tornado", "spider", "sobol", "break_even", "decision_map"),
+        help="run only this method (repeatable; default: the config's list)",
+    )
+    sens.add_argument("--lang", choices=("en", "de"), default="en", help="language of figures")
+    sens.add_argument("--no-plots", action="store_true", help="tables only")
+    sens.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     report = sub.add_parser(
         "report", help="figures, PDF report and Excel workbook of a results folder"
     )
@@ -78,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "sensitivity":
+            return _sensitivity(args)
         return _validate(args)
     except ConfigError as exc:
         print(f"itsim: error: {exc}", file=sys.stderr)
@@ -85,6 +105,124 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return EXIT_OK
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    import json
+
+    from tqdm import tqdm
+
+    from simulation.analysis.sensitivity import planned_model_runs, run_sensitivity
+    from simulation.config.loader import config_hash, load_config
+    from simulation.montecarlo.runner import default_jobs
+    from simulation.montecarlo.store import versions, write_json_atomic
+
+    config_path = Path(args.config)
+    experiment, tree = load_config(config_path)
+    settings = experiment.sensitivity
+    if settings is None:
+        raise ConfigError(
+            str(config_path),
+            "sensitivity",
+            NO_VALUE,
+            "a `sensitivity` section (see configs/default.yaml) is missing",
+        )
+    if args.method:
+        settings = settings.model_copy(update={"methods": tuple(args.method)})
+        for method, block in (
+            ("break_even", settings.break_even),
+            ("decision_map", settings.decision_map),
+        ):
+            if method in args.method and block is None:
+                raise ConfigError(
+                    str(config_path),
+                    f"sensitivity.{method}",
+                    NO_VALUE,
+                    f"a `{method}` block for --method {method} is missing",
+                )
+    runs = args.runs or settings.runs
+    seed = experiment.simulation.seed if args.seed is None else args.seed
+    jobs = args.jobs or default_jobs()
+    out_dir = Path(args.out) if args.out else Path("results") / config_path.stem / "sensitivity"
+    plan = planned_model_runs(experiment, settings, runs)
+    total = sum(plan.values())
+    print(
+        f"itsim sensitivity: {runs} replications per design point, seed {seed}, {jobs} "
+        f"worker{'s' if jobs > 1 else ''} -> {out_dir}",
+        file=sys.stderr,
+    )
+    for method, count in plan.items():
+        print(f"  {method}: {count:,} model runs", file=sys.stderr)
+    print(f"  total: {total:,} model runs (replications)", file=sys.stderr)
+    bar = tqdm(
+        total=total,
+        unit="run",
+        disable=args.no_progress,
+        file=sys.stderr,
+        desc="sensitivity",
+        smoothing=0.05,
+    )
+    started = time.perf_counter()
+    try:
+        result = run_sensitivity(experiment, settings, runs, seed, jobs, on_progress=bar.update)
+    except KeyboardInterrupt:
+        bar.close()
+        print("\nitsim: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.close()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("tornado", "spider", "sobol", "break_even", "decision_map"):
+        table = getattr(result, name)
+        if table is not None:
+            path = out_dir / f"{name}.csv"
+            table.to_csv(path, index=False)
+            written.append(path)
+    meta = {
+        "config_path": str(config_path),
+        "config_name": experiment.name,
+        "config_hash": config_hash(tree),
+        "config": tree,
+        "seed": seed,
+        "runs": runs,
+        "output": result.output.__dict__,
+        "methods": list(plan),
+        "model_runs": plan,
+        "break_even": result.flip,
+        "scenarios": list(experiment.scenarios),
+        "scenario_labels": {n: s.label or n for n, s in experiment.scenarios.items()},
+        "scenario_labels_de": {
+            n: s.label_de or s.label or n for n, s in experiment.scenarios.items()
+        },
+        "services": list(experiment.services),
+        "horizon_years": experiment.simulation.horizon_years,
+        "itsim_version": __version__,
+        "versions": versions(),
+        "wall_seconds": round(time.perf_counter() - started, 2),
+    }
+    write_json_atomic(out_dir / "sensitivity.json", json.loads(json.dumps(meta, default=str)))
+    if result.tornado is not None:
+        print("\nLargest swings of", result.output.describe())
+        for row in result.tornado.head(10).itertuples():
+            print(f"  {row.parameter:70s} {row.swing:>14,.0f}")
+    if result.flip is not None and settings.break_even is not None:
+        flip = result.flip
+        print(
+            f"\nbreak-even of {settings.break_even.sweep.parameter}: {flip['break_even']:.4g} "
+            f"(unclear between {flip['band_low']:.4g} and {flip['band_high']:.4g})"
+        )
+    if not args.no_plots:
+        from datetime import UTC, datetime
+
+        from simulation.reporting.plots import FigureContext
+        from simulation.reporting.sensitivity_plots import write_sensitivity_figures
+
+        meta["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+        ctx = FigureContext.from_metadata(meta, args.lang)
+        figures = write_sensitivity_figures(result, ctx, out_dir)
+        written += [p for f in figures.values() for p in f.paths]
+    print(f"\nwritten to {out_dir}/: " + ", ".join(p.name for p in written))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:

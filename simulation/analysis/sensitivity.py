@@ -374,3 +374,104 @@ def decision_map_model(
             }
         )
     return pd.DataFrame(rows)
+
+
+# -- the `sensitivity` section of a config ----------------------------------------------------
+
+
+@dataclass
+class SensitivityResult:
+    """Tables of one sensitivity analysis (None where a method was not run)."""
+
+    output: Output
+    runs: int
+    seed: int
+    tornado: pd.DataFrame | None = None
+    spider: pd.DataFrame | None = None
+    sobol: pd.DataFrame | None = None
+    break_even: pd.DataFrame | None = None
+    flip: dict[str, float] | None = None
+    decision_map: pd.DataFrame | None = None
+
+
+def output_of(settings) -> Output:
+    """The Output described by a config's `sensitivity.output` block."""
+    o = settings.output
+    return Output(o.statistic, o.scenario, o.column, o.baseline, o.q)
+
+
+def planned_model_runs(experiment: Experiment, settings, runs: int | None = None) -> dict[str, int]:
+    """Replications each method of the section will simulate (printed before starting)."""
+    runs = runs or settings.runs
+    output = output_of(settings)
+    n_scenarios = len(output.scenarios)
+    params = list(settings.parameters) or list(uncertain_parameters(experiment, output.scenarios))
+    d = len(params)
+    plan: dict[str, int] = {}
+    for method in settings.methods:
+        name = getattr(method, "value", method)
+        if name == "tornado":
+            plan[name] = (2 * d + 1) * runs * n_scenarios
+        elif name == "spider":
+            plan[name] = d * len(settings.percentiles) * runs * n_scenarios
+        elif name == "sobol":
+            plan[name] = sobol_cost(settings.sobol_n, d) * runs * n_scenarios
+        elif name == "break_even":
+            plan[name] = len(settings.break_even.sweep.grid()) * runs * 2
+        elif name == "decision_map":
+            dm = settings.decision_map
+            scenarios = len(dm.scenarios) or len(experiment.scenarios)
+            plan[name] = len(dm.x.grid()) * len(dm.y.grid()) * runs * scenarios
+    return plan
+
+
+def run_sensitivity(
+    experiment: Experiment,
+    settings,
+    runs: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> SensitivityResult:
+    """Run every method of a config's `sensitivity` section on common random numbers."""
+    runs = runs or settings.runs
+    seed = experiment.simulation.seed if seed is None else seed
+    output = output_of(settings)
+    params = list(settings.parameters) or None
+    result = SensitivityResult(output=output, runs=runs, seed=seed)
+
+    def evaluator(out: Output, medians: bool) -> ModelEvaluator:
+        return ModelEvaluator(experiment, out, runs, seed, jobs, medians, on_progress)
+
+    methods = {getattr(m, "value", m) for m in settings.methods}
+    if "tornado" in methods:
+        result.tornado = tornado_model(evaluator(output, True), params, settings.low, settings.high)
+    if "spider" in methods:
+        result.spider = spider_model(evaluator(output, True), params, settings.percentiles)
+    if "sobol" in methods:
+        dists = uncertain_parameters(experiment, output.scenarios)
+        names = params or list(dists)
+        model = evaluator(output, False)
+        table = sobol_indices(model, names, settings.sobol_n, seed=seed)
+        result.sobol = table
+    if "break_even" in methods:
+        be = settings.break_even
+        pair = Output("difference", be.a, output.column, be.b)
+        result.break_even, result.flip = sweep_model(
+            evaluator(pair, False), be.sweep.parameter, be.sweep.grid(), be.a, be.b, output.column
+        )
+    if "decision_map" in methods:
+        dm = settings.decision_map
+        scenarios = list(dm.scenarios) or list(experiment.scenarios)
+        multi = Output("mean", scenarios[0], output.column)
+        model = evaluator(multi, False)
+        model.plan = RunPlan(experiment, tuple(scenarios), runs, seed)
+        model.base = model.plan.design()
+        result.decision_map = decision_map_model(
+            model,
+            (dm.x.parameter, dm.x.grid()),
+            (dm.y.parameter, dm.y.grid()),
+            scenarios,
+            output.column,
+        )
+    return result
