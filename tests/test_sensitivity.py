@@ -139,3 +139,47 @@ def test_sweep_on_the_model_finds_where_the_preference_flips(experiment):
     again, _ = sweep_model(evaluator, path, [flip["break_even"]], "external", "hybrid")
     spread = table["mean_difference"].max() - table["mean_difference"].min()
     assert abs(again["mean_difference"].iloc[0]) < 0.01 * spread
+
+
+def test_sensitivity_command_writes_tables_and_states_its_cost(tmp_path, capsys):
+    import json
+
+    from simulation.cli import main
+
+    out = tmp_path / "sens"
+    code = main(
+        [
+            "sensitivity",
+            str(DEFAULT),
+            "--runs",
+            "2",
+            "--jobs",
+            "1",
+            "--method",
+            "break_even",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--no-plots",
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "break_even: 40 model runs" in err  # 10 sweep values x 2 runs x 2 scenarios
+    table = __import__("pandas").read_csv(out / "break_even.csv")
+    assert len(table) == 10
+    meta = json.loads((out / "sensitivity.json").read_text())
+    assert meta["model_runs"] == {"break_even": 40}
+    assert set(meta["break_even"]) == {"break_even", "band_low", "band_high"}
+
+
+def test_sensitivity_command_needs_the_section(tmp_path, capsys):
+    from simulation.cli import main
+
+    config = tmp_path / "no-sens.yaml"
+    config.write_text(f"extends: {DEFAULT}\nsensitivity: null\n")
+    assert main(["sensitivity", str(config), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "sensitivity" in err
+    assert "missing" in err
+    assert len(err.strip().splitlines()) == 1
