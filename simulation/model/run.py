@@ -25,7 +25,7 @@ from simulation.model.calendar import (
     open_hours_by_month,
 )
 from simulation.model.incidents import Tickets, draw_tickets, user_hours_lost
-from simulation.model.ledger import Ledger, ReplicationResult
+from simulation.model.ledger import CNT, Ledger, ReplicationResult
 from simulation.model.outages import (
     OutageLog,
     internal_outages,
@@ -422,7 +422,6 @@ class _Replication:
         hourly = float(company.loaded_hourly_cost_eur)
         horizon = self.horizon
         team = self.team
-        months = np.arange(self.n_months)
         fees_by_service: dict[int, np.ndarray] = {}
         detail_rows: dict[str, list[np.ndarray]] = {
             k: [] for k in ("service", "time", "severity", "start", "end", "internal")
@@ -506,14 +505,13 @@ class _Replication:
             for ft in history.failure_times:
                 ledger.add_cost("transition", ft, float(failure.transition_cost_eur))
                 ledger.count("provider_failures", ft)
-        ledger.counters[ledger_index("sla_breaches")] = (
-            ledger.counters[ledger_index("sla_response_breaches")]
-            + ledger.counters[ledger_index("sla_resolution_breaches")]
-            + ledger.counters[ledger_index("sla_availability_breaches")]
+        ledger.counters[CNT["sla_breaches"]] = (
+            ledger.counters[CNT["sla_response_breaches"]]
+            + ledger.counters[CNT["sla_resolution_breaches"]]
+            + ledger.counters[CNT["sla_availability_breaches"]]
         )
         if self.workforce is not None:
             self.book_people()
-        del months
         tickets_detail = None
         if detail:
             tickets_detail = {
@@ -669,12 +667,6 @@ def _intersect(
         out_s.append(s[keep])
         out_e.append(e[keep])
     return np.concatenate(out_s), np.concatenate(out_e)
-
-
-def ledger_index(counter: str) -> int:
-    from simulation.model.ledger import CNT
-
-    return CNT[counter]
 
 
 def simulate(spec: ScenarioSpec, streams: RandomStreams, detail: bool = False) -> ReplicationResult:
