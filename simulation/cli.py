@@ -219,7 +219,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
         meta["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         ctx = FigureContext.from_metadata(meta, args.lang)
-        figures = write_sensitivity_figures(result, ctx, out_dir)
+        figures = write_sensitivity_figures(result, ctx, out_dir, settings)
         written += [p for f in figures.values() for p in f.paths]
     print(f"\nwritten to {out_dir}/: " + ", ".join(p.name for p in written))
     return EXIT_OK

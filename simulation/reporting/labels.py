@@ -213,6 +213,145 @@ _LABELS: dict[str, dict[str, str]] = {
     "cheaper_right": {"en": "{b} cheaper ▶", "de": "{b} günstiger ▶"},
     "less_than": {"en": "less than {p}", "de": "weniger als {p}"},
     "more_than": {"en": "more than {p}", "de": "mehr als {p}"},
+    # -- sensitivity: what the result is --------------------------------------------------------
+    "sens_quantity_npv": {
+        "en": "cost over {years} years (NPV)",
+        "de": "Kosten über {years} Jahre (Barwert)",
+    },
+    "sens_quantity_total": {
+        "en": "cost over {years} years (not discounted)",
+        "de": "Kosten über {years} Jahre (nicht abgezinst)",
+    },
+    "sens_quantity_category": {
+        "en": "cost ({category}) over {years} years (not discounted)",
+        "de": "Kosten ({category}) über {years} Jahre (nicht abgezinst)",
+    },
+    "sens_quantity_downtime": {
+        "en": "downtime over {years} years",
+        "de": "Ausfallzeit über {years} Jahre",
+    },
+    "sens_quantity_downtime_service": {
+        "en": "downtime ({service}) over {years} years",
+        "de": "Ausfallzeit ({service}) über {years} Jahre",
+    },
+    "sens_output_mean": {"en": "{a}: mean {quantity}", "de": "{a}: mittlere {quantity}"},
+    "sens_output_difference": {
+        "en": "{a} minus {b}: mean {quantity}",
+        "de": "{a} minus {b}: mittlere {quantity}",
+    },
+    "sens_output_quantile": {"en": "{a}: P{q} of {quantity}", "de": "{a}: P{q} der {quantity}"},
+    "sens_unit_eur": {"en": "EUR", "de": "EUR"},
+    "sens_unit_hours": {"en": "hours", "de": "Stunden"},
+    "sens_hours_value": {"en": "{value} hours", "de": "{value} Stunden"},
+    # -- sensitivity: tornado -------------------------------------------------------------------
+    "sens_tornado_title": {
+        "en": "Which assumptions move the result most",
+        "de": "Welche Annahmen das Ergebnis am stärksten bewegen",
+    },
+    "sens_tornado_subtitle": {
+        "en": "Result: {output}. Bars: the result with one assumption at its P10 (light) or P90"
+        " (dark), all others at their medians; numbers at the bar ends: the assumption's value",
+        "de": "Ergebnis: {output}. Balken: das Ergebnis mit einer Annahme auf ihrem P10 (hell)"
+        " bzw. P90 (dunkel), alle anderen auf ihrem Median; Zahlen: Wert der Annahme",
+    },
+    "sens_at_p10": {"en": "Assumption at its P10 (low)", "de": "Annahme auf ihrem P10 (niedrig)"},
+    "sens_at_p90": {"en": "Assumption at its P90 (high)", "de": "Annahme auf ihrem P90 (hoch)"},
+    "sens_baseline": {"en": "All at median: {value}", "de": "Alle auf Median: {value}"},
+    # -- sensitivity: spider --------------------------------------------------------------------
+    "sens_spider_title": {
+        "en": "How the result changes across the range of each assumption",
+        "de": "Wie sich das Ergebnis über die Bandbreite jeder Annahme ändert",
+    },
+    "sens_spider_subtitle": {
+        "en": "Result: {output}. Each line: one assumption moved from its P10 to its P90, all"
+        " others at their medians; the steeper the line, the more the assumption matters",
+        "de": "Ergebnis: {output}. Jede Linie: eine Annahme von ihrem P10 bis zu ihrem P90, alle"
+        " anderen auf ihrem Median; je steiler die Linie, desto wichtiger die Annahme",
+    },
+    "sens_spider_x": {
+        "en": "Percentile of the assumption (P50 = median)",
+        "de": "Perzentil der Annahme (P50 = Median)",
+    },
+    "sens_spider_legend": {
+        "en": "Assumption (top: highest result at P90)",
+        "de": "Annahme (oben: höchstes Ergebnis bei P90)",
+    },
+    # -- sensitivity: Sobol ---------------------------------------------------------------------
+    "sens_sobol_title": {
+        "en": "Which assumptions explain the uncertainty of the result",
+        "de": "Welche Annahmen die Unsicherheit des Ergebnisses erklären",
+    },
+    "sens_sobol_subtitle": {
+        "en": "Result: {output}. Bars: share of its variance due to each assumption alone (first"
+        " order) and including its interactions with the others (total order); lines: 95%"
+        " bootstrap intervals",
+        "de": "Ergebnis: {output}. Balken: Anteil seiner Varianz durch jede Annahme allein (erster"
+        " Ordnung) und einschließlich ihrer Wechselwirkungen mit den anderen (Totaleffekt);"
+        " Linien: 95-%-Bootstrap-Intervalle",
+    },
+    "sens_first_order": {
+        "en": "Assumption alone (first-order index)",
+        "de": "Annahme allein (Index erster Ordnung)",
+    },
+    "sens_total_order": {
+        "en": "Including interactions (total-order index)",
+        "de": "Mit Wechselwirkungen (Totaleffekt-Index)",
+    },
+    "sens_sobol_axis": {
+        "en": "Share of the variance of the result",
+        "de": "Anteil an der Varianz des Ergebnisses",
+    },
+    # -- sensitivity: break-even ----------------------------------------------------------------
+    "sens_break_even_title": {
+        "en": "{a} versus {b}: which is cheaper as one assumption changes",
+        "de": "{a} gegenüber {b}: günstigere Option bei veränderter Annahme",
+    },
+    "sens_break_even_subtitle": {
+        "en": "Mean cost difference over {runs} simulated futures per value (below zero: {a}"
+        " cheaper); shaded band: 95% confidence interval",
+        "de": "Mittlere Kostendifferenz über {runs} simulierte Verläufe je Wert (unter null: {a}"
+        " günstiger); Band: 95-%-Konfidenzintervall",
+    },
+    "sens_break_even_subtitle_band": {
+        "en": "Mean cost difference over {runs} simulated futures per value (below zero: {a}"
+        " cheaper); shaded band: 95% confidence interval; hatched: the interval includes zero,"
+        " no clear winner",
+        "de": "Mittlere Kostendifferenz über {runs} simulierte Verläufe je Wert (unter null: {a}"
+        " günstiger); Band: 95-%-Konfidenzintervall; schraffiert: das Intervall enthält die Null,"
+        " kein klarer Sieger",
+    },
+    "sens_becomes_cheaper": {
+        "en": "{a} becomes cheaper than {b} above {value}",
+        "de": "{a} wird oberhalb von {value} günstiger als {b}",
+    },
+    "sens_cheaper_throughout": {
+        "en": "{a} is cheaper than {b} over the whole range ({low} to {high})",
+        "de": "{a} ist im gesamten Bereich ({low} bis {high}) günstiger als {b}",
+    },
+    "sens_same_throughout": {
+        "en": "{a} and {b} cost the same over the whole range ({low} to {high})",
+        "de": "{a} und {b} kosten im gesamten Bereich ({low} bis {high}) gleich viel",
+    },
+    "sens_break_even_mark": {"en": "Break-even: {value}", "de": "Gleichstand: {value}"},
+    "sens_no_clear_winner": {"en": "no clear winner", "de": "kein klarer Sieger"},
+    "sens_cheaper_below": {"en": "▼ {a} cheaper", "de": "▼ {a} günstiger"},
+    "sens_cheaper_above": {"en": "▲ {b} cheaper", "de": "▲ {b} günstiger"},
+    "sens_mean_difference": {"en": "Mean difference", "de": "Mittlere Differenz"},
+    "sens_ci95": {"en": "95% confidence interval", "de": "95-%-Konfidenzintervall"},
+    "sens_bootstrap_ci": {"en": "95% bootstrap interval", "de": "95-%-Bootstrap-Intervall"},
+    # -- sensitivity: decision map --------------------------------------------------------------
+    "sens_decision_title": {
+        "en": "Which option is cheapest as two assumptions change",
+        "de": "Welche Option am günstigsten ist, wenn sich zwei Annahmen ändern",
+    },
+    "sens_decision_subtitle": {
+        "en": "Colour: the option with the lowest mean cost over {runs} simulated futures;"
+        " shade and number: how often it is the cheapest (darker = more certain)",
+        "de": "Farbe: Option mit den niedrigsten mittleren Kosten über {runs} simulierte Verläufe;"
+        " Farbtiefe und Zahl: wie oft sie die günstigste ist (dunkler = sicherer)",
+    },
+    "sens_cheapest_on_average": {"en": "Cheapest on average", "de": "Im Mittel am günstigsten"},
+    "sens_swept": {"en": "Swept assumption", "de": "Variierte Annahme"},
 }
 
 _CATEGORIES: dict[str, dict[str, str]] = {
