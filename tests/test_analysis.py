@@ -490,3 +490,16 @@ def test_functions_work_on_real_results(tmp_path, default_config_path) -> None:
     sla = sla_versus_loss(replications, order)
     assert (sla["service_credits_eur"] >= 0).all()
     assert (sla["business_loss_eur"] > 0).all()
+
+
+def test_cvar_never_exceeds_the_sample_maximum():
+    from simulation.analysis import expected_shortfall
+
+    assert expected_shortfall([1, 2, 3, 4], 0.95) == 4.0
+    values = np.arange(1.0, 31.0)
+    # worst 5% of 30 values = 1.5 values: 30 in full and half of 29
+    assert expected_shortfall(values, 0.95) == pytest.approx((30 + 0.5 * 29) / 1.5)
+    rng = np.random.default_rng(1)
+    for n in (3, 7, 19, 50):
+        sample = rng.lognormal(size=n)
+        assert expected_shortfall(sample, 0.95) <= sample.max() + 1e-12

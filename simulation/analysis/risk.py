@@ -67,17 +67,19 @@ def expected_shortfall(
 
     Computed with the Rockafellar–Uryasev formula on the empirical distribution,
 
-        CVaR = VaR + E[(X - VaR)+] / (1 - level),   VaR = value_at_risk(values, level),
+        CVaR = q + E[(X - q)+] / (1 - level),   q = the empirical level-quantile (inverted CDF),
 
     which is exactly the mean of the n·(1 - level) largest values when that number is an integer
-    (e.g. 1..20 at level 0.9 gives mean(19, 20) = 19.5) and interpolates smoothly otherwise.
-    Always CVaR >= VaR. NaNs are ignored; an empty sample gives NaN.
+    (e.g. 1..20 at level 0.9 gives mean(19, 20) = 19.5) and otherwise the mean of the worst
+    (1 - level) share with the boundary value weighted in part. It never exceeds the sample
+    maximum (an interpolated quantile in the formula could). NaNs are ignored; an empty sample
+    gives NaN.
     """
     check_share(level, "level")
     x = clean(values)
     if x.size == 0:
         return float("nan")
-    var = float(np.quantile(x, level))
+    var = float(np.quantile(x, level, method="inverted_cdf"))
     return var + float(np.mean(np.maximum(x - var, 0.0))) / (1.0 - level)
 
 
@@ -93,7 +95,7 @@ def exceedance_probability(values: Sequence[float] | np.ndarray | pd.Series, x: 
 
 
 def _row_cvar(matrix: np.ndarray, level: float) -> np.ndarray:
-    var = np.quantile(matrix, level, axis=1)
+    var = np.quantile(matrix, level, axis=1, method="inverted_cdf")
     return var + np.mean(np.maximum(matrix - var[:, None], 0.0), axis=1) / (1.0 - level)
 
 

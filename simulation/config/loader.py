@@ -193,14 +193,7 @@ def load_config(path: str | Path) -> tuple[Experiment, dict[str, Any]]:
         experiment = Experiment.model_validate(tree)
     except ValidationError as exc:
         raise _config_error(exc, origins, str(path)) from None
-    from simulation.config.scenario import sensitivity_problem
-
-    problem = sensitivity_problem(experiment)
-    if problem is not None:
-        key, value, expected = problem
-        raise ConfigError(
-            _file_for(tuple(key.split(".")), origins, str(path)), key, value, expected
-        )
+    _check_sensitivity(experiment, origins, str(path))
     return experiment, tree
 
 
@@ -210,11 +203,23 @@ def load_experiment(path: str | Path) -> Experiment:
 
 
 def experiment_from_dict(tree: dict[str, Any], source: str = "<dict>") -> Experiment:
-    """Validate an in-memory config tree (notebooks, tests) with the same error messages."""
+    """Validate an in-memory config tree (notebooks, tests) with the same checks and messages."""
     try:
-        return Experiment.model_validate(tree)
+        experiment = Experiment.model_validate(tree)
     except ValidationError as exc:
         raise _config_error(exc, {}, source) from None
+    _check_sensitivity(experiment, {}, source)
+    return experiment
+
+
+def _check_sensitivity(experiment: Experiment, origins: Origins, file: str) -> None:
+    """Parameter paths named in the `sensitivity` section must exist in its scenarios."""
+    from simulation.config.scenario import sensitivity_problem
+
+    problem = sensitivity_problem(experiment)
+    if problem is not None:
+        key, value, expected = problem
+        raise ConfigError(_file_for(tuple(key.split(".")), origins, file), key, value, expected)
 
 
 def config_hash(tree: dict[str, Any]) -> str:

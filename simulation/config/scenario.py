@@ -10,6 +10,8 @@ from simulation.config.schema import (
     INTERNAL,
     Company,
     Experiment,
+    InternalCosts,
+    KnowledgeEffect,
     Provider,
     Role,
     Security,
@@ -53,7 +55,10 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         horizon_years=experiment.simulation.horizon_years,
         discount_rate=experiment.simulation.discount_rate,
         company=experiment.company,
-        services=experiment.services,
+        services={
+            sid: _as_sourced(service, scenario.sourcing[sid])
+            for sid, service in experiment.services.items()
+        },
         sourcing=dict(scenario.sourcing),
         staff=experiment.scenario_staff(name),
         roles={r: experiment.roles[r] for r, n in scenario.team.roles.items() if n > 0},
@@ -62,8 +67,31 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
             p: _used_contracts(experiment.providers[p], p, scenario.sourcing)
             for p in sorted(used_providers)
         },
-        security=experiment.security,
+        security=_security_as_sourced(experiment.security, scenario.sourcing),
     )
+
+
+def _as_sourced(service: Service, source: str) -> Service:
+    """A provider-run service drops what only matters in house (its own hardware, licences,
+    running costs, knowledge and key persons), so those do not appear as parameters of the
+    scenario: they have no effect there."""
+    if source == INTERNAL:
+        return service
+    return service.model_copy(
+        update={
+            "internal_costs": InternalCosts(),
+            "knowledge_effect": KnowledgeEffect(effort=0.0, outage_rate=0.0, repair=0.0),
+            "knowledge_half_life_years": None,
+            "key_person_share": 0.0,
+        }
+    )
+
+
+def _security_as_sourced(security: Security, sourcing: dict[str, str]) -> Security:
+    """With security operations at a provider, the internal incident rate plays no part."""
+    if sourcing.get(security.operations_service) == INTERNAL:
+        return security
+    return security.model_copy(update={"incidents_per_year_internal": 0.0, "knowledge_effect": 0.0})
 
 
 def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> Provider:
