@@ -261,10 +261,9 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from simulation.analysis.summary import summary_table
-    from simulation.config.annotations import config_comments
-    from simulation.config.loader import config_hash, load_config
-    from simulation.montecarlo.runner import RunPlan, default_jobs, run_chunks
-    from simulation.montecarlo.store import ResultStore
+    from simulation.config.loader import load_config
+    from simulation.montecarlo.runner import default_jobs, run_experiment
+    from simulation.montecarlo.store import read_results
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
@@ -283,69 +282,51 @@ def _run(args: argparse.Namespace) -> int:
                 f"a scenario of the config ({', '.join(experiment.scenarios)})",
             )
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem
-    plan = RunPlan(experiment, scenarios, runs, seed)
     labels = {
         name: (experiment.scenarios[name].label_de or experiment.scenarios[name].label or name)
         if args.lang == "de"
         else (experiment.scenarios[name].label or name)
         for name in scenarios
     }
-    store = ResultStore(out_dir, scenarios)
-    store.begin(
-        {
-            "config_path": str(config_path),
-            "config_name": experiment.name,
-            "config_hash": config_hash(tree),
-            "config": tree,
-            "parameter_sources": config_comments(config_path),
-            "seed": seed,
-            "runs": runs,
-            "scenarios": list(scenarios),
-            "scenario_labels": {n: experiment.scenarios[n].label or n for n in scenarios},
-            "scenario_labels_de": {
-                n: experiment.scenarios[n].label_de or experiment.scenarios[n].label or n
-                for n in scenarios
-            },
-            "services": list(experiment.services),
-            "horizon_years": settings.horizon_years,
-            "discount_rate": settings.discount_rate,
-            "sampling": settings.sampling.value,
-            "jobs": jobs,
-            "command": " ".join(
-                ["itsim", *(sys.argv[1:] if sys.argv[0].endswith("itsim") else [])]
-            ),
-        }
-    )
-    started = time.perf_counter()
-    total = runs * len(scenarios)
     print(
         f"itsim: {len(scenarios)} scenarios × {runs:,} replications, seed {seed}, "
         f"{jobs} worker{'s' if jobs > 1 else ''} -> {out_dir}",
         file=sys.stderr,
     )
     bar = tqdm(
-        total=total,
+        total=runs * len(scenarios),
         unit="run",
         disable=args.no_progress,
         file=sys.stderr,
         desc="simulating",
         smoothing=0.05,
     )
+    command = " ".join(["itsim", *(sys.argv[1:] if sys.argv[0].endswith("itsim") else [])])
     try:
-        for chunk in run_chunks(plan, jobs, on_progress=bar.update):
-            store.add(chunk.first, chunk.replications, chunk.monthly)
+        output = run_experiment(
+            experiment,
+            tree,
+            out_dir,
+            config_path=config_path,
+            runs=runs,
+            seed=seed,
+            jobs=jobs,
+            scenarios=scenarios,
+            on_progress=bar.update,
+            command=command,
+        )
     except KeyboardInterrupt:
         bar.close()
-        replications, _ = store.finish(False, wall_seconds=round(time.perf_counter() - started, 2))
+        kept = len(read_results(out_dir)[0])
         print(
-            f"\nitsim: interrupted; {len(replications):,} completed replications kept in "
+            f"\nitsim: interrupted; {kept:,} completed replications kept in "
             f"{out_dir} (metadata.json: completed = false)",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
     bar.close()
-    wall = time.perf_counter() - started
-    replications, _ = store.finish(True, wall_seconds=round(wall, 2))
+    replications = output.replications
+    wall = output.metadata["wall_seconds"]
     table = summary_table(replications, list(scenarios))
     table.to_csv(out_dir / "summary.csv")
     print(format_summary(table, labels, settings.horizon_years, args.lang))

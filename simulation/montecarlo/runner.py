@@ -9,9 +9,11 @@ for its replications and returns tidy frames. Because every random number is key
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -254,3 +256,56 @@ def run_points(
     out["_order"] = out["scenario"].map(order)
     out = out.sort_values(["point", "_order", "replication"], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True)
+
+
+# -- a whole run into a results folder ------------------------------------------------------------
+
+
+@dataclass
+class RunOutput:
+    """What `run_experiment` wrote: the frames and metadata.json's content."""
+
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+    metadata: dict
+    out_dir: Path
+
+
+def run_experiment(
+    experiment: Experiment,
+    tree: dict,
+    out_dir: str | Path,
+    *,
+    config_path: str | Path,
+    runs: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    scenarios: tuple[str, ...] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    command: str = "",
+) -> RunOutput:
+    """Run every (or the given) scenario into `out_dir` as `itsim run` does.
+
+    Writes replications.parquet, monthly.parquet and metadata.json. On KeyboardInterrupt the
+    completed replications are kept (metadata says `completed: false`) and the interrupt is
+    raised again.
+    """
+    from simulation.montecarlo.store import ResultStore, run_metadata
+
+    runs = runs or experiment.simulation.runs
+    seed = experiment.simulation.seed if seed is None else seed
+    jobs = jobs or default_jobs()
+    scenarios = tuple(scenarios or experiment.scenarios)
+    store = ResultStore(out_dir, scenarios)
+    store.begin(run_metadata(experiment, tree, config_path, scenarios, runs, seed, jobs, command))
+    started = time.perf_counter()
+    try:
+        for chunk in run_chunks(
+            RunPlan(experiment, scenarios, runs, seed), jobs, on_progress=on_progress
+        ):
+            store.add(chunk.first, chunk.replications, chunk.monthly)
+    except KeyboardInterrupt:
+        store.finish(False, wall_seconds=round(time.perf_counter() - started, 2))
+        raise
+    replications, monthly = store.finish(True, wall_seconds=round(time.perf_counter() - started, 2))
+    return RunOutput(replications, monthly, store.metadata, Path(out_dir))

@@ -126,3 +126,39 @@ def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[
         pd.read_parquet(out_dir / MONTHLY),
         meta,
     )
+
+
+def run_metadata(
+    experiment: Any,
+    tree: dict[str, Any],
+    config_path: str | Path,
+    scenarios: tuple[str, ...],
+    runs: int,
+    seed: int,
+    jobs: int,
+    command: str = "",
+) -> dict[str, Any]:
+    """The provenance block of metadata.json for a run of `experiment` (see DESIGN, Interfaces)."""
+    from simulation.config.annotations import config_comments
+    from simulation.config.loader import config_hash
+
+    settings = experiment.simulation
+    labels = experiment.scenarios
+    return {
+        "config_path": str(config_path),
+        "config_name": experiment.name,
+        "config_hash": config_hash(tree),
+        "config": tree,
+        "parameter_sources": config_comments(config_path),
+        "seed": seed,
+        "runs": runs,
+        "scenarios": list(scenarios),
+        "scenario_labels": {n: labels[n].label or n for n in scenarios},
+        "scenario_labels_de": {n: labels[n].label_de or labels[n].label or n for n in scenarios},
+        "services": list(experiment.services),
+        "horizon_years": settings.horizon_years,
+        "discount_rate": settings.discount_rate,
+        "sampling": settings.sampling.value,
+        "jobs": jobs,
+        "command": command,
+    }
