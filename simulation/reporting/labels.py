@@ -21,6 +21,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "de": "itsim {version} · Konfiguration {config} ({hash}) · {runs} Läufe je Szenario"
         " · Seed {seed} · {date}",
     },
+    "footer_design": {
+        "en": "itsim {version} · config {config} ({hash}) · {runs} runs per design point"
+        " · seed {seed} · {date}",
+        "de": "itsim {version} · Konfiguration {config} ({hash}) · {runs} Läufe je Designpunkt"
+        " · Seed {seed} · {date}",
+    },
     "scenario": {"en": "Scenario", "de": "Szenario"},
     "mean": {"en": "mean", "de": "Mittelwert"},
     "p95": {"en": "P95", "de": "P95"},

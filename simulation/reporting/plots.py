@@ -100,10 +100,11 @@ class Provenance:
     seed: int
     version: str
     day: str = ""
+    footer_key: str = "footer"  # "footer_design" for sensitivity figures (runs per design point)
 
     def footer(self, lang: str) -> str:
         return label(
-            "footer",
+            self.footer_key,
             lang,
             version=self.version,
             config=self.config,

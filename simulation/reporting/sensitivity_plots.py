@@ -1273,7 +1273,9 @@ def write_sensitivity_figures(
     map come from `settings` (the config's `sensitivity` section) or `result.settings`; without
     them the axes are labelled generically."""
     settings = settings if settings is not None else getattr(result, "settings", None)
-    provenance = replace(ctx.provenance, runs=int(result.runs), seed=int(result.seed))
+    provenance = replace(
+        ctx.provenance, runs=int(result.runs), seed=int(result.seed), footer_key="footer_design"
+    )
     ctx = replace(ctx, provenance=provenance)
     output_label, unit = describe_output(result.output, ctx)
     path = lambda stem: figure_path(out_dir, stem, ctx.lang)  # noqa: E731
