@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from figure_helpers import texts_of, tick_labels
 from matplotlib import colors as mcolors
-from matplotlib.text import Text
 from PIL import Image
 
 from simulation.analysis.sensitivity import Output, SensitivityResult, find_break_even
@@ -229,31 +229,6 @@ def no_flip() -> dict:
             out[lang] = sp.plot_break_even(table, flip, ctx, Path("unused"), FEE, a, b)
             out[lang].figure.canvas.draw()
     return out
-
-
-def tick_labels(ax, which: str = "x") -> list[Text]:
-    axis, (lo, hi) = (ax.xaxis, ax.get_xlim()) if which == "x" else (ax.yaxis, ax.get_ylim())
-    index = 0 if which == "x" else 1
-    lo, hi = min(lo, hi), max(lo, hi)
-    span = hi - lo
-    return [
-        t
-        for t in axis.get_ticklabels()
-        if lo - 1e-9 * span <= t.get_position()[index] <= hi + 1e-9 * span
-    ]
-
-
-def texts_of(fig) -> list[Text]:
-    """Every text a reader sees (header, footer, axis and tick labels, annotations, legends)."""
-    found = list(fig.texts)
-    for ax in fig.axes:
-        found += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
-        found += tick_labels(ax, "x") + tick_labels(ax, "y") + ax.texts
-        legends = [ax.get_legend()] if ax.get_legend() else []
-        for legend in legends + list(fig.legends):
-            found += [*legend.get_texts(), legend.get_title()]
-    unique = list(dict.fromkeys(found))
-    return [t for t in unique if t.get_visible() and t.get_text().strip()]
 
 
 def patches(fig, prefix: str) -> dict[str, object]:
