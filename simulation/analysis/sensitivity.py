@@ -22,9 +22,9 @@ import pandas as pd
 from scipy import stats
 
 from simulation.config.scenario import find_uncertain, parameter_paths, scenario_spec
-from simulation.config.schema import Experiment
+from simulation.config.schema import Experiment, SamplingMethod
 from simulation.montecarlo.runner import RunPlan, run_points
-from simulation.montecarlo.sampling import PointDesign
+from simulation.montecarlo.sampling import ParameterDesign, PointDesign
 
 Statistic = Literal["mean", "difference", "quantile"]
 
@@ -218,8 +218,8 @@ class ModelEvaluator:
 
     Design points give quantiles of uncertain parameters (`quantiles`) and/or values of any
     parameter (`values`). With `medians`, every uncertain parameter not set by a point sits at
-    its median; otherwise it varies across the replications as in the experiment's design
-    (the same draws at every point).
+    its median; otherwise it varies across the replications along a Latin hypercube (the same
+    draws at every point).
     """
 
     experiment: Experiment
@@ -232,7 +232,12 @@ class ModelEvaluator:
 
     def __post_init__(self) -> None:
         self.plan = RunPlan(self.experiment, self.output.scenarios, self.runs, self.seed)
-        self.base = self.plan.design()
+        self.base = self.design_for(self.plan)
+
+    def design_for(self, plan: RunPlan) -> ParameterDesign:
+        """The parameters varying across replications: a Latin hypercube (scipy.stats.qmc), so
+        that even a few replications per design point cover each parameter's whole range."""
+        return ParameterDesign(plan.design().paths, SamplingMethod.LHS, plan.seed, plan.runs)
 
     def model_runs(self, n_points: int) -> int:
         """Replications the evaluation of `n_points` design points costs."""
@@ -466,7 +471,7 @@ def run_sensitivity(
         multi = Output("mean", scenarios[0], output.column)
         model = evaluator(multi, False)
         model.plan = RunPlan(experiment, tuple(scenarios), runs, seed)
-        model.base = model.plan.design()
+        model.base = model.design_for(model.plan)
         result.decision_map = decision_map_model(
             model,
             (dm.x.parameter, dm.x.grid()),
