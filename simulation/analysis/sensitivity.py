@@ -405,22 +405,47 @@ def output_of(settings) -> Output:
     return Output(o.statistic, o.scenario, o.column, o.baseline, o.q)
 
 
+def focus_parameters(
+    experiment: Experiment, settings, method: str, tornado: pd.DataFrame | None = None
+) -> list[str]:
+    """The parameters a method studies.
+
+    The tornado covers `parameters` (default: every uncertain parameter of the output's
+    scenarios). The spider and Sobol analyses, which cost more per parameter, cover their own
+    list (`sobol_parameters` for Sobol, `parameters` for the spider) or else the `top`
+    parameters with the largest tornado swing (when the tornado runs), or all.
+    """
+    output = output_of(settings)
+    every = list(settings.parameters) or list(uncertain_parameters(experiment, output.scenarios))
+    if method == "tornado":
+        return every
+    explicit = list(settings.sobol_parameters if method == "sobol" else settings.parameters)
+    if explicit:
+        return explicit
+    methods = {getattr(m, "value", m) for m in settings.methods}
+    if "tornado" in methods:
+        if tornado is not None:
+            return list(tornado["parameter"].head(settings.top))
+        return every[: settings.top]  # (for counting only: the same number of parameters)
+    return every
+
+
 def planned_model_runs(experiment: Experiment, settings, runs: int | None = None) -> dict[str, int]:
     """Replications each method of the section will simulate (printed before starting)."""
     runs = runs or settings.runs
     output = output_of(settings)
     n_scenarios = len(output.scenarios)
-    params = list(settings.parameters) or list(uncertain_parameters(experiment, output.scenarios))
-    d = len(params)
     plan: dict[str, int] = {}
     for method in settings.methods:
         name = getattr(method, "value", method)
+        d = len(focus_parameters(experiment, settings, name))
         if name == "tornado":
             plan[name] = (2 * d + 1) * runs * n_scenarios
         elif name == "spider":
             plan[name] = d * len(settings.percentiles) * runs * n_scenarios
         elif name == "sobol":
-            plan[name] = sobol_cost(settings.sobol_n, d) * runs * n_scenarios
+            sobol_runs = settings.sobol_runs or runs
+            plan[name] = sobol_cost(settings.sobol_n, d) * sobol_runs * n_scenarios
         elif name == "break_even":
             plan[name] = len(settings.break_even.sweep.grid()) * runs * 2
         elif name == "decision_map":
@@ -442,7 +467,6 @@ def run_sensitivity(
     runs = runs or settings.runs
     seed = experiment.simulation.seed if seed is None else seed
     output = output_of(settings)
-    params = list(settings.parameters) or None
     result = SensitivityResult(output=output, runs=runs, seed=seed)
 
     def evaluator(out: Output, medians: bool) -> ModelEvaluator:
@@ -450,15 +474,17 @@ def run_sensitivity(
 
     methods = {getattr(m, "value", m) for m in settings.methods}
     if "tornado" in methods:
-        result.tornado = tornado_model(evaluator(output, True), params, settings.low, settings.high)
+        names = focus_parameters(experiment, settings, "tornado")
+        result.tornado = tornado_model(evaluator(output, True), names, settings.low, settings.high)
     if "spider" in methods:
-        result.spider = spider_model(evaluator(output, True), params, settings.percentiles)
+        names = focus_parameters(experiment, settings, "spider", result.tornado)
+        result.spider = spider_model(evaluator(output, True), names, settings.percentiles)
     if "sobol" in methods:
-        dists = uncertain_parameters(experiment, output.scenarios)
-        names = params or list(dists)
-        model = evaluator(output, False)
-        table = sobol_indices(model, names, settings.sobol_n, seed=seed)
-        result.sobol = table
+        names = focus_parameters(experiment, settings, "sobol", result.tornado)
+        model = ModelEvaluator(
+            experiment, output, settings.sobol_runs or runs, seed, jobs, False, on_progress
+        )
+        result.sobol = sobol_indices(model, names, settings.sobol_n, seed=seed)
     if "break_even" in methods:
         be = settings.break_even
         pair = Output("difference", be.a, output.column, be.b)

@@ -194,14 +194,15 @@ def sensitivity_problem(experiment: Experiment) -> tuple[str, str, str] | None:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return key, path, f"{what}{hint}"
 
-    for i, path in enumerate(settings.parameters):
-        if path not in uncertain:
-            return unknown(
-                f"sensitivity.parameters.{i}",
-                path,
-                uncertain,
-                "an uncertain parameter of the output's scenarios",
-            )
+    for key in ("parameters", "sobol_parameters"):
+        for i, path in enumerate(getattr(settings, key)):
+            if path not in uncertain:
+                return unknown(
+                    f"sensitivity.{key}.{i}",
+                    path,
+                    uncertain,
+                    "an uncertain parameter of the output's scenarios",
+                )
     sweeps = []
     if settings.break_even is not None:
         names = [settings.break_even.a, settings.break_even.b]

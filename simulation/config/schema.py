@@ -508,7 +508,10 @@ class SensitivitySettings(Strict):
     low: Probability = 0.1
     high: Probability = 0.9
     percentiles: tuple[Probability, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
+    top: Int = Field(8, ge=1)
     sobol_n: Int = Field(64, ge=2)
+    sobol_runs: Int | None = Field(None, ge=1)
+    sobol_parameters: tuple[str, ...] = ()
     break_even: BreakEven | None = None
     decision_map: DecisionMap | None = None
 
