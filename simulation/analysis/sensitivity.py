@@ -391,6 +391,7 @@ class SensitivityResult:
     output: Output
     runs: int
     seed: int
+    sobol_runs: int | None = None  # replications per Sobol design point, if not `runs`
     tornado: pd.DataFrame | None = None
     spider: pd.DataFrame | None = None
     sobol: pd.DataFrame | None = None
@@ -485,6 +486,7 @@ def run_sensitivity(
             experiment, output, settings.sobol_runs or runs, seed, jobs, False, on_progress
         )
         result.sobol = sobol_indices(model, names, settings.sobol_n, seed=seed)
+        result.sobol_runs = model.runs
     if "break_even" in methods:
         be = settings.break_even
         pair = Output("difference", be.a, output.column, be.b)

@@ -1287,7 +1287,9 @@ def write_sensitivity_figures(
     if result.spider is not None and len(result.spider):
         figures["spider"] = plot_spider(result.spider, ctx, path("spider"), output_label, unit=unit)
     if result.sobol is not None and len(result.sobol):
-        figures["sobol"] = plot_sobol(result.sobol, ctx, path("sobol"), output_label)
+        sobol_runs = getattr(result, "sobol_runs", None) or result.runs
+        sobol_ctx = replace(ctx, provenance=replace(provenance, runs=int(sobol_runs)))
+        figures["sobol"] = plot_sobol(result.sobol, sobol_ctx, path("sobol"), output_label)
     if result.break_even is not None and len(result.break_even):
         be = getattr(settings, "break_even", None)
         output = result.output
