@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation.config.scenario import find_uncertain, parameter_paths, scenario_spec
+from simulation.config.scenario import find_uncertain, scenario_spec
 from simulation.config.schema import Experiment, SamplingMethod
 from simulation.montecarlo.runner import RunPlan, run_points
 from simulation.montecarlo.sampling import ParameterDesign, PointDesign
@@ -265,15 +265,6 @@ def uncertain_parameters(experiment: Experiment, scenarios: Sequence[str]) -> di
         for path, unc in find_uncertain(scenario_spec(experiment, name)):
             found.setdefault(path, unc.dist)
     return found
-
-
-def numeric_parameters(experiment: Experiment, scenarios: Sequence[str]) -> list[str]:
-    """Every numeric parameter path of the given scenarios (for sweeps)."""
-    paths: dict[str, None] = {}
-    for name in scenarios:
-        for path in parameter_paths(scenario_spec(experiment, name)):
-            paths.setdefault(path)
-    return list(paths)
 
 
 def tornado_model(

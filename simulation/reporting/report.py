@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from simulation import analysis as an
@@ -700,13 +699,3 @@ def make_report(
     xlsx = write_excel_report(analysis, replications, ctx, out / f"report{suffix}.xlsx")
     paths = [p for result in figures.values() for p in result.paths] + [pdf, xlsx]
     return {"analysis": analysis, "figures": figures, "paths": paths, "pdf": pdf, "xlsx": xlsx}
-
-
-def numbers_in_summary(analysis: Analysis, ctx: plots.FigureContext) -> list[float]:
-    """Numbers the summary states (for tests): mean of the recommendation, saving, p_cheapest."""
-    rec = analysis.recommended
-    values = [float(analysis.risk_table.loc[rec, "mean"])]
-    if analysis.comparison is not None:
-        values.append(float(-analysis.comparison["mean_difference"]))
-    values.append(float(analysis.cheapest.loc[rec, "p_cheapest"]))
-    return [float(np.round(v, 6)) for v in values]
