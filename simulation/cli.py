@@ -333,7 +333,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_plots:
         from simulation.reporting.report import make_report
 
-        written = make_report(out_dir, args.lang)
+        frames = (output.replications, output.monthly, output.metadata)
+        written = make_report(out_dir, args.lang, frames=frames)
         print(f"report: {written['pdf']}, {written['xlsx']} and {len(written['figures'])} figures")
     print(
         f"results: {out_dir}/ (replications.parquet, monthly.parquet, metadata.json, "

@@ -34,3 +34,29 @@ def texts_of(fig) -> list[Text]:
             found += [*legend.get_texts(), legend.get_title()]
     unique = list(dict.fromkeys(found))
     return [t for t in unique if t.get_visible() and t.get_text().strip()]
+
+
+def assert_readable_layout(fig) -> None:
+    """Every text at least 12 pt, inside the figure and apart from the others; the header and
+    footer (gids title, subtitle, footer) clear of every panel and legend."""
+    from itertools import combinations
+
+    renderer = fig.canvas.get_renderer()
+    texts = texts_of(fig)
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for text, box in zip(texts, boxes, strict=True):
+        assert text.get_fontsize() >= 12, text.get_text()
+        assert fig.bbox.expanded(1.001, 1.001).contains(box.x0, box.y0), text.get_text()
+        assert fig.bbox.expanded(1.001, 1.001).contains(box.x1, box.y1), text.get_text()
+    for (t1, b1), (t2, b2) in combinations(zip(texts, boxes, strict=True), 2):
+        assert not b1.expanded(0.98, 0.9).overlaps(b2.expanded(0.98, 0.9)), (
+            t1.get_text(),
+            t2.get_text(),
+        )
+    header_footer = [t for t in fig.texts if t.get_gid() in ("title", "subtitle", "footer")]
+    assert {t.get_gid() for t in header_footer} == {"title", "subtitle", "footer"}
+    panels = [ax.get_window_extent(renderer) for ax in fig.axes]
+    panels += [legend.get_window_extent(renderer) for legend in fig.legends]
+    for text in header_footer:
+        box = text.get_window_extent(renderer)
+        assert not any(box.overlaps(p) for p in panels), text.get_gid()

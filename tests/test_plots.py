@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from itertools import combinations
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from figure_helpers import texts_of, tick_texts
+from figure_helpers import assert_readable_layout, texts_of, tick_texts
 from matplotlib import colors as mcolors
 from PIL import Image
 
@@ -156,16 +155,7 @@ def difference_frame() -> tuple[pd.Series, dict]:
 
 # -- rendering, once per language ---------------------------------------------------------------
 
-KINDS = (
-    "cost_distribution",
-    "cost_exceedance",
-    "downtime_exceedance",
-    "cost_fan",
-    "cost_breakdown",
-    "downtime_by_service",
-    "risk_return",
-    "paired_difference",
-)
+KINDS = (*plots.FIGURE_STEMS, "paired_difference")
 
 
 def render(out_dir: Path, lang: str) -> dict[str, plots.FigureResult]:
@@ -334,24 +324,7 @@ def test_nothing_is_global(figures: dict, rc_before: dict) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_text_is_large_inside_and_apart(figures: dict, kind: str, lang: str) -> None:
-    fig = figures[lang][kind].figure
-    renderer = fig.canvas.get_renderer()
-    texts = texts_of(fig)
-    boxes = [t.get_window_extent(renderer) for t in texts]
-    for text, box in zip(texts, boxes, strict=True):
-        assert text.get_fontsize() >= 12, text.get_text()
-        assert fig.bbox.expanded(1.001, 1.001).contains(box.x0, box.y0), text.get_text()
-        assert fig.bbox.expanded(1.001, 1.001).contains(box.x1, box.y1), text.get_text()
-    for (t1, b1), (t2, b2) in combinations(zip(texts, boxes, strict=True), 2):
-        shrunk = b1.expanded(0.98, 0.9)
-        assert not shrunk.overlaps(b2.expanded(0.98, 0.9)), (t1.get_text(), t2.get_text())
-    header_footer = [t for t in fig.texts if t.get_gid() in ("title", "subtitle", "footer")]
-    assert {t.get_gid() for t in header_footer} == {"title", "subtitle", "footer"}
-    panels = [ax.get_window_extent(renderer) for ax in fig.axes]
-    panels += [legend.get_window_extent(renderer) for legend in fig.legends]
-    for text in header_footer:
-        box = text.get_window_extent(renderer)
-        assert not any(box.overlaps(p) for p in panels), text.get_gid()
+    assert_readable_layout(figures[lang][kind].figure)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from builders import spec_of
+from builders import base_tree, spec_of
 
 from simulation.cli import main
 from simulation.config.loader import load_experiment
@@ -223,7 +223,7 @@ def test_builders_spec_is_resolved():
     # guard for the helper used by the validation tests: no uncertain parameter left
     from simulation.config.scenario import find_uncertain
 
-    assert find_uncertain(spec_of(__import__("builders").base_tree())) == []
+    assert find_uncertain(spec_of(base_tree())) == []
 
 
 def test_run_chunks_reports_progress(experiment):

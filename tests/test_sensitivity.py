@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulation.analysis.sensitivity import (
@@ -166,7 +167,7 @@ def test_sensitivity_command_writes_tables_and_states_its_cost(tmp_path, capsys)
     assert code == 0
     err = capsys.readouterr().err
     assert "break_even: 40 model runs" in err  # 10 sweep values x 2 runs x 2 scenarios
-    table = __import__("pandas").read_csv(out / "break_even.csv")
+    table = pd.read_csv(out / "break_even.csv")
     assert len(table) == 10
     meta = json.loads((out / "sensitivity.json").read_text())
     assert meta["model_runs"] == {"break_even": 40}

@@ -5,14 +5,13 @@ vector PDF, and no text overlaps or is cut off. Synthetic tables only (no simula
 from __future__ import annotations
 
 import re
-from itertools import combinations
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
-from figure_helpers import texts_of, tick_labels
+from figure_helpers import assert_readable_layout, tick_labels
 from matplotlib import colors as mcolors
 from PIL import Image
 
@@ -347,23 +346,7 @@ def test_footer_states_the_sensitivity_runs(figures: dict, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("stem", sp.SENSITIVITY_STEMS)
 def test_text_is_large_inside_and_apart(figures: dict, stem: str, lang: str) -> None:
-    fig = figures[lang][stem].figure
-    renderer = fig.canvas.get_renderer()
-    texts = texts_of(fig)
-    boxes = [t.get_window_extent(renderer) for t in texts]
-    for text, box in zip(texts, boxes, strict=True):
-        assert text.get_fontsize() >= 12, text.get_text()
-        assert fig.bbox.expanded(1.001, 1.001).contains(box.x0, box.y0), text.get_text()
-        assert fig.bbox.expanded(1.001, 1.001).contains(box.x1, box.y1), text.get_text()
-    for (t1, b1), (t2, b2) in combinations(zip(texts, boxes, strict=True), 2):
-        assert not b1.expanded(0.98, 0.9).overlaps(b2.expanded(0.98, 0.9)), (
-            t1.get_text(),
-            t2.get_text(),
-        )
-    panels = [ax.get_window_extent(renderer) for ax in fig.axes]
-    panels += [legend.get_window_extent(renderer) for legend in fig.legends]
-    for text in (t for t in fig.texts if t.get_gid() in ("title", "subtitle", "footer")):
-        assert not any(text.get_window_extent(renderer).overlaps(p) for p in panels)
+    assert_readable_layout(figures[lang][stem].figure)
 
 
 def test_german_figures_have_german_titles(figures: dict) -> None:

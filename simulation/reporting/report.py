@@ -680,17 +680,19 @@ def make_report(
     lang: str = "en",
     out_dir: str | Path | None = None,
     n_boot: int = 1000,
+    frames: tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Read a results folder; write all figures, the PDF report and the Excel workbook.
 
-    Returns the analysis and the paths written. Files carry a `_de` suffix in German.
+    `frames` (replications, monthly, metadata) skips reading them again when the caller has
+    just written them. Returns the analysis and the paths written; `_de` suffix in German.
     """
     from simulation.montecarlo.store import read_results
 
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir
     out.mkdir(parents=True, exist_ok=True)
-    replications, monthly, metadata = read_results(results_dir)
+    replications, monthly, metadata = frames or read_results(results_dir)
     analysis = build_analysis(replications, monthly, metadata, n_boot=n_boot)
     ctx = plots.FigureContext.from_metadata(metadata, lang)
     figures = write_figures(analysis, replications, ctx, out)
