@@ -30,6 +30,10 @@ REPLICATION_COLUMNS = [
     "replication",
     "cost_total_eur",
     "cost_npv_eur",
+    "cost_budget_total_eur",
+    "cost_risk_total_eur",
+    "cost_budget_npv_eur",
+    "cost_risk_npv_eur",
     "downtime_hours",
     "downtime_service_desk_hours",
     "incidents_p1",
@@ -41,8 +45,8 @@ REPLICATION_COLUMNS = [
     "outages",
 ]
 
-EUR_EN = re.compile(r"€\d{1,3}(,\d{3})+\b")  # €6,397,355
-EUR_DE = re.compile(r"\b\d{1,3}(\.\d{3})+\s€")  # 6.397.355 € (no-break space)
+THOUSANDS_EN = re.compile(r"\b\d{1,3}(,\d{3})+\b")  # 6,397 (thousand EUR)
+THOUSANDS_DE = re.compile(r"\b\d{1,3}(\.\d{3})+\b")  # 6.397 (Tsd. EUR)
 
 
 def run_main(argv: list[str]) -> tuple[int, str, str]:
@@ -265,6 +269,9 @@ def test_run_writes_replications(full_run: tuple[Path, str, str]) -> None:
     assert numeric.notna().all().all()
     assert (reps["cost_total_eur"] > 0).all()
     assert (reps["cost_npv_eur"] > 0).all()
+    for kind in ("total", "npv"):
+        parts = reps[f"cost_budget_{kind}_eur"] + reps[f"cost_risk_{kind}_eur"]
+        assert parts.to_numpy() == pytest.approx(reps[f"cost_{kind}_eur"].to_numpy(), rel=1e-12)
     # parameters a scenario does not use are empty; used ones are drawn within their range
     internal = reps[reps["scenario"] == "internal"]
     assert internal["param_staff.turnover_rate_per_year"].between(0.03, 0.15).all()
@@ -314,7 +321,11 @@ def test_run_writes_summary_and_prints_table(full_run: tuple[Path, str, str]) ->
     }
     assert set(table_rows) == set(LABELS.values())
     for line in table_rows.values():
-        assert EUR_EN.search(line), f"no euro amount with thousands separators in {line!r}"
+        assert THOUSANDS_EN.search(line), f"no amount with thousands separators in {line!r}"
+    # budget + risk = total, for every scenario, in the table as in the replications
+    total = summary["budget_npv_mean_eur"] + summary["risk_npv_mean_eur"]
+    assert total.to_numpy() == pytest.approx(summary["npv_mean_eur"].to_numpy(), rel=1e-12)
+    assert summary[["p_cheapest", "p_cheapest_budget"]].sum().to_numpy() == pytest.approx(1.0)
     assert "results:" in out
     assert "Traceback" not in err
 
@@ -361,7 +372,7 @@ def test_run_german_plots(tmp_path: Path) -> None:
     assert (out_dir / "cost_distribution_de.pdf").exists()
     assert not (out_dir / "cost_distribution.png").exists()
     row = next(line for line in out.splitlines() if line.startswith("Extern"))
-    assert EUR_DE.search(row), row
+    assert THOUSANDS_DE.search(row), row
     meta = json.loads((out_dir / "metadata.json").read_text(encoding="utf-8"))
     assert meta["seed"] == 7
     assert meta["scenarios"] == ["external"]

@@ -26,14 +26,25 @@ def probability_cheapest(
 
 
 def summary_table(replications: pd.DataFrame, scenarios: list[str] | None = None) -> pd.DataFrame:
-    """Per scenario: NPV cost mean/P50/P90/P95, downtime mean/P95, SLA breaches, departures,
-    and the probability of being the cheapest option (by NPV)."""
+    """Per scenario: budget, risk and total cost (NPV, EUR), downtime, SLA breaches, departures,
+    and the probability of being the cheapest option on budget cost and on total cost.
+
+    Budget cost is cash out (personnel, fees, licences, hardware, ...); risk cost is users' lost
+    time, lost margin and security losses; total = budget + risk. `p_cheapest` is on total cost,
+    `p_cheapest_budget` on budget cost alone.
+    """
     order = scenarios or list(dict.fromkeys(replications["scenario"]))
     grouped = replications.groupby("scenario", sort=False)
     npv = grouped["cost_npv_eur"]
+    budget = grouped["cost_budget_npv_eur"]
+    risk = grouped["cost_risk_npv_eur"]
     table = pd.DataFrame(
         {
             "runs": grouped.size(),
+            "budget_npv_mean_eur": budget.mean(),
+            "budget_npv_p95_eur": budget.quantile(0.95),
+            "risk_npv_mean_eur": risk.mean(),
+            "risk_npv_p95_eur": risk.quantile(0.95),
             "npv_mean_eur": npv.mean(),
             "npv_p50_eur": npv.quantile(0.50),
             "npv_p90_eur": npv.quantile(0.90),
@@ -43,6 +54,9 @@ def summary_table(replications: pd.DataFrame, scenarios: list[str] | None = None
             "sla_breaches_mean": grouped["sla_breaches"].mean(),
             "departures_mean": grouped["departures"].mean(),
         }
+    ).reindex(order)
+    table["p_cheapest_budget"] = probability_cheapest(
+        replications, "cost_budget_npv_eur", scenarios=order
     ).reindex(order)
     table["p_cheapest"] = probability_cheapest(replications, scenarios=order).reindex(order)
     table.index.name = "scenario"

@@ -55,6 +55,13 @@ COUNTERS: tuple[str, ...] = (
     "backlog_at_end",
 )
 
+# Budget cost is cash out of the company's accounts; risk cost is what the company loses when
+# things go wrong (users' lost time, lost margin, security and compliance losses). Reports show
+# both side by side and their total, so that a board sees which option wins on which.
+RISK_CATEGORIES: tuple[str, ...] = ("downtime", "lost_margin", "security_losses")
+BUDGET_CATEGORIES: tuple[str, ...] = tuple(c for c in COST_CATEGORIES if c not in RISK_CATEGORIES)
+COST_GROUPS: dict[str, tuple[str, ...]] = {"budget": BUDGET_CATEGORIES, "risk": RISK_CATEGORIES}
+
 CAT = {name: i for i, name in enumerate(COST_CATEGORIES)}
 CNT = {name: i for i, name in enumerate(COUNTERS)}
 

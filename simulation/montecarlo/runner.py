@@ -20,7 +20,7 @@ import pandas as pd
 
 from simulation.config.scenario import ScenarioSpec, scenario_spec
 from simulation.config.schema import SEVERITIES, Experiment
-from simulation.model.ledger import COST_CATEGORIES, COUNTERS, discount_factors
+from simulation.model.ledger import CAT, COST_CATEGORIES, COST_GROUPS, COUNTERS, discount_factors
 from simulation.model.run import simulate
 from simulation.montecarlo.sampling import (
     ParameterDesign,
@@ -81,6 +81,11 @@ def replication_frames(
     for i, cat in enumerate(COST_CATEGORIES):
         row[f"cost_{cat}_eur"] = float(result_costs[i].sum())
         monthly[f"cost_{cat}_eur"] = result_costs[i]
+    for group, categories in COST_GROUPS.items():
+        by_month = result_costs[[CAT[c] for c in categories]].sum(axis=0)
+        row[f"cost_{group}_total_eur"] = float(by_month.sum())
+        row[f"cost_{group}_npv_eur"] = float(by_month @ factors)
+        monthly[f"cost_{group}_eur"] = by_month
     row["cost_total_eur"] = float(total_by_month.sum())
     row["cost_npv_eur"] = float(total_by_month @ factors)
     monthly["cost_total_eur"] = total_by_month

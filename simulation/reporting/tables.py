@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulation.reporting.labels import format_eur, format_number
+from simulation.reporting.labels import format_number
 
+# The terminal shows budget, risk and total side by side; summary.csv holds every column.
 _HEADERS = {
     "en": {
         "scenario": "Scenario",
-        "npv_mean_eur": "NPV mean",
-        "npv_p50_eur": "NPV P50",
-        "npv_p90_eur": "NPV P90",
-        "npv_p95_eur": "NPV P95",
-        "downtime_mean_hours": "Downtime h mean",
-        "downtime_p95_hours": "Downtime h P95",
-        "sla_breaches_mean": "SLA breaches",
-        "departures_mean": "Departures",
-        "p_cheapest": "P(cheapest)",
-        "title": "Cost over {years} years (net present value, EUR) and downtime, per scenario",
+        "budget_npv_mean_eur": "Budget mean",
+        "risk_npv_mean_eur": "Risk mean",
+        "npv_mean_eur": "Total mean",
+        "budget_npv_p95_eur": "Budget P95",
+        "npv_p95_eur": "Total P95",
+        "downtime_mean_hours": "Downtime h",
+        "p_cheapest_budget": "Cheapest (budget)",
+        "p_cheapest": "Cheapest (total)",
+        "title": (
+            "Cost over {years} years per scenario (net present value, thousand EUR): budget "
+            "(cash out), risk (lost time, lost margin, security losses) and total"
+        ),
     },
     "de": {
         "scenario": "Szenario",
-        "npv_mean_eur": "Barwert Mittel",
-        "npv_p50_eur": "Barwert P50",
-        "npv_p90_eur": "Barwert P90",
-        "npv_p95_eur": "Barwert P95",
-        "downtime_mean_hours": "Ausfall h Mittel",
-        "downtime_p95_hours": "Ausfall h P95",
-        "sla_breaches_mean": "SLA-Verstöße",
-        "departures_mean": "Abgänge",
-        "p_cheapest": "P(günstigste)",
-        "title": "Kosten über {years} Jahre (Barwert, EUR) und Ausfallzeit je Szenario",
+        "budget_npv_mean_eur": "Budget Mittel",
+        "risk_npv_mean_eur": "Risiko Mittel",
+        "npv_mean_eur": "Gesamt Mittel",
+        "budget_npv_p95_eur": "Budget P95",
+        "npv_p95_eur": "Gesamt P95",
+        "downtime_mean_hours": "Ausfall h",
+        "p_cheapest_budget": "Günstigste (Budget)",
+        "p_cheapest": "Günstigste (gesamt)",
+        "title": (
+            "Kosten über {years} Jahre je Szenario (Barwert, Tsd. EUR): Budget (Auszahlungen), "
+            "Risiko (Arbeitszeitverlust, entgangene Marge, Sicherheitsschäden) und gesamt"
+        ),
     },
 }
 
@@ -48,8 +53,8 @@ def format_summary(
         for c in columns:
             v = values[c]
             if c.endswith("_eur"):
-                row.append(format_eur(v, lang))
-            elif c == "p_cheapest":
+                row.append(format_number(v / 1000.0, lang, 0))
+            elif c.startswith("p_cheapest"):
                 row.append(format_number(100 * v, lang, 1) + " %")
             elif c.endswith("_hours"):
                 row.append(format_number(v, lang, 1))
