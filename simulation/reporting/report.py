@@ -17,6 +17,7 @@ import pandas as pd
 from simulation import analysis as an
 from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
+from simulation.model.ledger import COST_CATEGORIES
 from simulation.reporting import plots
 from simulation.reporting.labels import (
     category_label,
@@ -158,9 +159,7 @@ def variance_drivers(replications: pd.DataFrame, scenario: str) -> pd.Series:
     negative when it moves against the total, e.g. service credits).
     """
     rows = replications[replications["scenario"] == scenario]
-    columns = [
-        c for c in rows if c.startswith("cost_") and c not in ("cost_total_eur", "cost_npv_eur")
-    ]
+    columns = [f"cost_{c}_eur" for c in COST_CATEGORIES]
     total = rows["cost_total_eur"]
     variance = float(total.var())
     if not variance > 0:
