@@ -11,7 +11,6 @@ from simulation.config.schema import (
     Company,
     Experiment,
     InternalCosts,
-    KnowledgeEffect,
     Provider,
     Role,
     Security,
@@ -72,26 +71,20 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
 
 
 def _as_sourced(service: Service, source: str) -> Service:
-    """A provider-run service drops what only matters in house (its own hardware, licences,
-    running costs, knowledge and key persons), so those do not appear as parameters of the
-    scenario: they have no effect there."""
+    """A provider-run service drops its in-house running costs (hardware, licences, operations),
+    so they do not appear as parameters of the scenario: they have no effect there. Knowledge
+    effects, half-life and key-person share stay: they apply to whoever delivers the service."""
     if source == INTERNAL:
         return service
-    return service.model_copy(
-        update={
-            "internal_costs": InternalCosts(),
-            "knowledge_effect": KnowledgeEffect(effort=0.0, outage_rate=0.0, repair=0.0),
-            "knowledge_half_life_years": None,
-            "key_person_share": 0.0,
-        }
-    )
+    return service.model_copy(update={"internal_costs": InternalCosts()})
 
 
 def _security_as_sourced(security: Security, sourcing: dict[str, str]) -> Security:
-    """With security operations at a provider, the internal incident rate plays no part."""
+    """With security operations at a provider, the in-house base rate plays no part (the
+    provider's rate does); the knowledge effect applies to whichever team runs security."""
     if sourcing.get(security.operations_service) == INTERNAL:
         return security
-    return security.model_copy(update={"incidents_per_year_internal": 0.0, "knowledge_effect": 0.0})
+    return security.model_copy(update={"incidents_per_year_internal": 0.0})
 
 
 def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> Provider:
@@ -99,7 +92,14 @@ def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> P
     return provider.model_copy(update={"contracts": contracts})
 
 
-_SKIP_FIELDS = {"team", "sourcing"}
+# Fields that hold no parameters of their own: the sourcing map, the in-house team's headcounts
+# and its raw staff overrides (already merged into the scenario's `staff`).
+_SKIP_FIELDS = {(ScenarioSpec, "sourcing"), (Team, "roles"), (Team, "staff")}
+
+
+def _fields_of(obj: BaseModel) -> list[str]:
+    cls = type(obj)
+    return [name for name in cls.model_fields if (cls, name) not in _SKIP_FIELDS]
 
 
 def find_uncertain(obj: Any, prefix: str = "") -> list[tuple[str, Uncertain]]:
@@ -108,9 +108,7 @@ def find_uncertain(obj: Any, prefix: str = "") -> list[tuple[str, Uncertain]]:
     if isinstance(obj, Uncertain):
         found.append((prefix, obj))
     elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            if name in _SKIP_FIELDS:
-                continue
+        for name in _fields_of(obj):
             found.extend(find_uncertain(getattr(obj, name), _join(prefix, name)))
     elif isinstance(obj, dict):
         for key, value in obj.items():
@@ -132,9 +130,7 @@ def resolve(obj: Any, values: dict[str, float], prefix: str = "") -> Any:
         return float(values[prefix])
     if isinstance(obj, BaseModel):
         updates = {}
-        for name in type(obj).model_fields:
-            if name in _SKIP_FIELDS:
-                continue
+        for name in _fields_of(obj):
             old = getattr(obj, name)
             new = resolve(old, values, _join(prefix, name))
             if new is not old:
@@ -155,9 +151,8 @@ def parameter_paths(obj: Any, prefix: str = "") -> list[str]:
     if isinstance(obj, Uncertain) or (isinstance(obj, int | float) and not isinstance(obj, bool)):
         found.append(prefix)
     elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            if name not in _SKIP_FIELDS:
-                found.extend(parameter_paths(getattr(obj, name), _join(prefix, name)))
+        for name in _fields_of(obj):
+            found.extend(parameter_paths(getattr(obj, name), _join(prefix, name)))
     elif isinstance(obj, dict):
         for key, value in obj.items():
             found.extend(parameter_paths(value, _join(prefix, str(key))))

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
+    create_model,
     model_validator,
 )
 
@@ -152,14 +153,19 @@ class SamplingMethod(StrEnum):
 
 
 class Coverage(StrEnum):
+    """Service hours of a delivery team, in house or at a provider."""
+
     BUSINESS_HOURS = "business_hours"
-    ON_CALL = "on_call"
+    EXTENDED_HOURS = "extended_hours"
+    ON_CALL = "on_call"  # business hours, urgent work called out at night
     ALWAYS = "24x7"
 
 
-class ContractCoverage(StrEnum):
-    BUSINESS_HOURS = "business_hours"
-    ALWAYS = "24x7"
+class Staffing(StrEnum):
+    """How a team's members are staffed: persons (absences empty the post) or seats."""
+
+    PERSONS = "persons"
+    SEATS = "seats"  # a rota staffs each seat throughout the service hours; absences covered
 
 
 class TenureDistribution(StrEnum):
@@ -221,9 +227,22 @@ class Company(Strict):
     name: str = "Company"
     employees: Int = Field(gt=0)
     loaded_hourly_cost_eur: NonNegParam
+    working_hours_per_week: WorkingHours = 40.0
+    absence_days_per_year: NonNegParam = 40.0
     on_costs_share: NonNegParam = 0.28
     wage_growth_per_year: Param = 0.03
     business_hours: BusinessHours = BusinessHours()
+    extended_hours: BusinessHours = BusinessHours(start_hour=7, end_hour=20)
+
+    @model_validator(mode="after")
+    def _check(self) -> Company:
+        days = self.absence_days_per_year
+        high = days.dist.support[1] if isinstance(days, Uncertain) else days
+        if high >= 260:
+            raise ConfigValueError(
+                "absence_days_per_year", days, "fewer working days than a year has (< 260)"
+            )
+        return self
 
 
 class Severity(Strict):
@@ -231,6 +250,8 @@ class Severity(Strict):
     effort_hours: EventDist
     users_affected: NonNegParam = 1.0
     productivity_loss: ProbParam = 0.5
+    workaround_hours: NonNegParam | None = None  # business hours until a workaround helps
+    residual_loss_share: ProbParam = 1.0  # share of the loss left once the workaround helps
 
 
 class Outages(Strict):
@@ -319,6 +340,54 @@ class StaffPolicy(Strict):
     working_hours_per_week: WorkingHours = 40.0
 
 
+def _optional_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Every field of `model` as optional (None = not set), with its validators kept."""
+    fields = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if field.metadata:
+            annotation = Annotated[annotation, *field.metadata]
+        fields[name] = (annotation | None, None)
+    return fields
+
+
+# The same keys as StaffPolicy, each optional: what a provider (or a contract) sets differently.
+StaffOverrides = create_model("StaffOverrides", __base__=Strict, **_optional_fields(StaffPolicy))  # type: ignore[call-overload]
+StaffOverrides.__doc__ = "Staff policy keys that differ from the company's `staff` section."
+
+
+def merged_staff(base: StaffPolicy, *overrides: BaseModel) -> StaffPolicy:
+    """The policy `base` with every key set (not None) in `overrides` replaced, in order."""
+    values = _fields(base)
+    for override in overrides:
+        values.update({k: v for k, v in _fields(override).items() if v is not None})
+    return StaffPolicy.model_validate(values)
+
+
+class DeliveryRules(Strict):
+    """How a delivery team works, in house or at a provider: the same keys on both sides.
+
+    Urgent work (outage repairs and the `urgent_severities`) runs past closing time once started,
+    at full pace, with up to `swarm` people on it; with on-call coverage the `on_call_severities`
+    are called out at night. `effort_factor` multiplies every hour of work (the team's pace).
+    """
+
+    urgent_severities: tuple[str, ...] = ()
+    on_call_severities: tuple[str, ...] = ("P1",)
+    on_call_staff: Int = Field(1, ge=0)
+    swarm: Int = Field(1, ge=1, le=20)
+    staffing: Staffing = Staffing.PERSONS
+    effort_factor: PosParam = 1.0
+
+    @model_validator(mode="after")
+    def _check_severities(self) -> DeliveryRules:
+        for name in ("urgent_severities", "on_call_severities"):
+            for i, sev in enumerate(getattr(self, name)):
+                if sev not in SEVERITIES:
+                    raise ConfigValueError(f"{name}.{i}", sev, "one of P1, P2, P3, P4")
+        return self
+
+
 class Role(Strict):
     name: str | None = None
     skills: tuple[str, ...] = Field(min_length=1)
@@ -350,29 +419,49 @@ class SLA(Strict):
         return self
 
 
-class Contract(Strict):
-    """What a provider delivers for one service, and at what price."""
+class ContractTeam(DeliveryRules):
+    """The provider's delivery team for one contract, described like the in-house team.
 
+    `agents` is the capacity available to this client at a time (a pooled provider may count
+    more agents than the fee pays full-time); `staff` overrides the provider's staff policy.
+    """
+
+    agents: Int = Field(1, ge=1, le=200)
+    staff: StaffOverrides = Field(default_factory=lambda: StaffOverrides())
+
+
+_SIMULATED_TIMES = (
+    "no longer a key: response and resolution times are simulated by the delivery model; "
+    "describe the provider's delivery team under `team` (agents, staff.initial_knowledge, ...)"
+)
+
+
+class Contract(Strict):
+    """What a provider delivers for one service, in which service hours, and at what price."""
+
+    coverage: Coverage | None = None  # service hours; default: the provider's `coverage`
+    team: ContractTeam = Field(default_factory=lambda: ContractTeam())
     fee_per_user_per_month_eur: NonNegParam = 0.0
     fixed_fee_per_month_eur: NonNegParam = 0.0
     fee_per_ticket_eur: NonNegParam = 0.0
+    included_tickets_per_month: NonNegParam | None = None  # volume band; None = unlimited
+    overage_fee_per_ticket_eur: NonNegParam = 0.0
+    minimum_term_months: NonNegParam = 0.0
     setup_cost_eur: NonNegParam = 0.0
     licences_retained_eur_per_user_per_month: NonNegParam = 0.0
-    response_hours: dict[str, EventDist]
-    resolution_hours: dict[str, EventDist]
     sla: SLA
     outage_rate_factor: NonNegParam = 1.0
     repair_hours: EventDist | None = None
     vendor_management_hours_per_month: NonNegParam = 0.0
 
-    @model_validator(mode="after")
-    def _check(self) -> Contract:
-        for name in ("response_hours", "resolution_hours"):
-            if set(getattr(self, name)) != set(SEVERITIES):
-                raise ConfigValueError(
-                    name, sorted(getattr(self, name)), "entries for exactly P1, P2, P3, P4"
-                )
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in ("response_hours", "resolution_hours"):
+                if key in data:
+                    raise ConfigValueError(key, NO_VALUE, _SIMULATED_TIMES)
+        return data
 
 
 class ProviderFailure(Strict):
@@ -385,12 +474,22 @@ class ProviderFailure(Strict):
 
 class Provider(Strict):
     name: str
-    coverage: ContractCoverage = ContractCoverage.ALWAYS
+    coverage: Coverage = Coverage.BUSINESS_HOURS  # default service hours of its contracts
+    coverage_price_factor: dict[Coverage, PosParam] = {}  # fee multiplier by service hours
     price_escalation_per_year: Param = 0.03
-    performance_factor: PosParam = 1.0
+    performance_factor: PosParam = 1.0  # multiplies the effort of the provider's team
     security_incidents_per_year: NonNegParam = 0.0
+    staff: StaffOverrides = Field(default_factory=lambda: StaffOverrides())
     failure: ProviderFailure = ProviderFailure()
     contracts: dict[str, Contract]
+
+    def contract_coverage(self, service: str) -> Coverage:
+        """Service hours of the contract for `service`."""
+        return self.contracts[service].coverage or self.coverage
+
+    def price_factor(self, coverage: Coverage) -> float | Uncertain:
+        """Fee multiplier for a contract in these service hours (1 if not listed)."""
+        return self.coverage_price_factor.get(coverage, 1.0)
 
 
 class Security(Strict):
@@ -402,11 +501,11 @@ class Security(Strict):
     affected_services: dict[str, Probability] = {}
 
 
-class Team(Strict):
+class Team(DeliveryRules):
+    """The in-house team of a scenario: headcount per role, service hours and how it works."""
+
     roles: dict[str, Int] = {}
     coverage: Coverage = Coverage.BUSINESS_HOURS
-    on_call_severities: tuple[str, ...] = ("P1",)
-    on_call_staff: Int = Field(1, ge=0)
     staff: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -414,9 +513,6 @@ class Team(Strict):
         for role, count in self.roles.items():
             if count < 0:
                 raise ConfigValueError(f"roles.{role}", count, "a headcount >= 0")
-        for i, sev in enumerate(self.on_call_severities):
-            if sev not in SEVERITIES:
-                raise ConfigValueError(f"on_call_severities.{i}", sev, "one of P1, P2, P3, P4")
         unknown = set(self.staff) - set(StaffPolicy.model_fields)
         if unknown:
             key = sorted(unknown)[0]
@@ -555,13 +651,7 @@ class Experiment(Strict):
     @model_validator(mode="after")
     def _cross_check(self) -> Experiment:
         for pid, provider in self.providers.items():
-            for sid in provider.contracts:
-                if sid not in self.services:
-                    raise ConfigValueError(
-                        f"providers.{pid}.contracts.{sid}",
-                        sid,
-                        f"a service in `services` ({', '.join(self.services)})",
-                    )
+            self._check_provider(pid, provider)
         if self.security.operations_service not in self.services:
             raise ConfigValueError(
                 "security.operations_service",
@@ -578,6 +668,26 @@ class Experiment(Strict):
         if self.sensitivity is not None:
             self._check_sensitivity(self.sensitivity)
         return self
+
+    def _check_provider(self, pid: str, provider: Provider) -> None:
+        at = f"providers.{pid}"
+        for sid, contract in provider.contracts.items():
+            if sid not in self.services:
+                raise ConfigValueError(
+                    f"{at}.contracts.{sid}",
+                    sid,
+                    f"a service in `services` ({', '.join(self.services)})",
+                )
+            try:
+                merged_staff(self.staff, provider.staff, contract.team.staff)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                key = ".".join(str(part) for part in first["loc"])
+                raise ConfigValueError(
+                    f"{at}.contracts.{sid}.team.staff.{key}",
+                    first.get("input"),
+                    _expectation(first),
+                ) from None
 
     def _check_sensitivity(self, settings: SensitivitySettings) -> None:
         names = list(self.scenarios)

@@ -1,8 +1,9 @@
-"""Incident arrivals per service and what each ticket costs the users while it is open.
+"""Incident arrivals per service: when each ticket comes, how severe it is, how much work it is.
 
 Tickets arrive as a Poisson process proportional to users. Optionally a given share of them falls
 into business hours (a piecewise-constant intensity, same expected total). Severity and base
-effort are drawn per ticket by inverse transform, so scenarios see the same tickets.
+effort are drawn per ticket by inverse transform, so every scenario sees the same tickets,
+whoever delivers the service.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.config.schema import SEVERITIES, Service
-from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_WEEK, Calendar
+from simulation.model.calendar import HOURS_PER_WEEK, Calendar
+from simulation.model.inputs import ServiceInput
 
 
 @dataclass
@@ -22,13 +23,6 @@ class Tickets:
     time: np.ndarray  # arrival, hours
     severity: np.ndarray  # 0..3 for P1..P4
     effort: np.ndarray  # base effort in hours at full knowledge and productivity
-    u_response: np.ndarray  # uniforms for a provider's response time
-    u_resolution: np.ndarray  # uniforms for a provider's resolution time
-
-
-def incident_rate_per_hour(service: Service, users: int) -> float:
-    """Expected tickets per clock hour of a service."""
-    return float(service.incidents_per_user_per_month) * users / HOURS_PER_MONTH
 
 
 def arrival_times(
@@ -59,8 +53,7 @@ def arrival_times(
 
 
 def draw_tickets(
-    service: Service,
-    users: int,
+    service: ServiceInput,
     horizon: float,
     calendar: Calendar,
     rng_arrivals: np.random.Generator,
@@ -68,40 +61,17 @@ def draw_tickets(
 ) -> Tickets:
     """All tickets of one service: arrival, severity and base effort (one block draw each)."""
     times = arrival_times(
-        incident_rate_per_hour(service, users),
-        horizon,
-        None if service.business_hours_share is None else float(service.business_hours_share),
-        calendar,
-        rng_arrivals,
+        service.incidents_per_hour, horizon, service.business_hours_share, calendar, rng_arrivals
     )
     n = len(times)
-    cum = np.cumsum([service.severities[s].share for s in SEVERITIES])
+    cum = np.cumsum([s.share for s in service.severities])
     cum[-1] = 1.0
     severity = np.searchsorted(cum, rng_arrivals.random(n), side="right").astype(np.int64)
-    severity = np.minimum(severity, len(SEVERITIES) - 1)
+    severity = np.minimum(severity, len(service.severities) - 1)
     u_effort = rng_effort.random(n)
     effort = np.empty(n)
-    for i, name in enumerate(SEVERITIES):
+    for i, sev in enumerate(service.severities):
         mask = severity == i
         if mask.any():
-            effort[mask] = service.severities[name].effort_hours.ppf(u_effort[mask])
-    return Tickets(
-        time=times,
-        severity=severity,
-        effort=effort,
-        u_response=rng_effort.random(n),
-        u_resolution=rng_effort.random(n),
-    )
-
-
-def user_hours_lost(
-    service: Service,
-    tickets: Tickets,
-    resolved_at: np.ndarray,
-    calendar: Calendar,
-) -> np.ndarray:
-    """Per ticket: users' business hours lost while it is open × affected users × loss share."""
-    open_hours = calendar.open_hours_between_v(tickets.time, resolved_at)
-    users = np.array([float(service.severities[s].users_affected) for s in SEVERITIES])
-    loss = np.array([float(service.severities[s].productivity_loss) for s in SEVERITIES])
-    return open_hours * users[tickets.severity] * loss[tickets.severity]
+            effort[mask] = sev.effort.ppf(u_effort[mask])
+    return Tickets(time=times, severity=severity, effort=effort)

@@ -37,6 +37,7 @@ COUNTERS: tuple[str, ...] = (
     "sla_resolution_breaches",
     "sla_availability_breaches",
     "departures",
+    "provider_staff_departures",
     "hires",
     "vacancy_months",
     "outages",

@@ -1,28 +1,32 @@
-"""People in the internal team: turnover, vacancies, onboarding, absence, knowledge, key persons.
+"""People of a delivery team: turnover, vacancies, onboarding, absence, knowledge, key persons.
 
-Each position ("slot") is one person at a time. A slot's holder resigns after a tenure drawn from
-the annual turnover rate; the position stays vacant for a time-to-fill draw (less the notice
-period, during which recruiting already runs) and the new hire ramps up over the onboarding
-period, starting with lower knowledge. Knowledge per person and skill decays exponentially with a
-technology-drift half-life; training sessions take the person away and restore knowledge.
+The same mechanics serve the in-house team and a provider's team; only the staff policy differs.
+Each position ("slot") is one person at a time — or, for a team staffed in seats, one seat staffed
+by a rota that covers absences. A slot's holder resigns after a tenure drawn from the annual
+turnover rate; the position stays vacant for a time-to-fill draw (less the notice period, during
+which recruiting already runs) and the new hire ramps up over the onboarding period, starting
+with lower knowledge. Knowledge per person and skill decays exponentially with a technology-drift
+half-life; training sessions take a person away (a seat's rota covers them) and restore knowledge.
+Events are recorded on the slots; the booking module prices them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import simpy
 
-from simulation.config.schema import StaffPolicy, TenureDistribution
 from simulation.model.calendar import (
     HOURS_PER_MONTH,
-    HOURS_PER_WEEK,
     HOURS_PER_YEAR,
     Calendar,
     merge_intervals,
 )
+from simulation.model.inputs import MemberInput, StaffInput, TeamInput, working_days_per_year
 
 LN2 = math.log(2.0)
 _BLOCK = 32  # tenure and time-to-fill values drawn per block
@@ -30,12 +34,11 @@ _BLOCK = 32  # tenure and time-to-fill values drawn per block
 
 @dataclass(eq=False)
 class Slot:
-    """One position of the team and whoever currently holds it."""
+    """One position of a team and whoever currently holds it."""
 
     key: str  # stable name for random streams, e.g. "sysadmin#1"
-    role: str
     skills: tuple[int, ...]  # skill indices
-    annual_cost_eur: float  # salary with on-costs, in year 0 prices
+    annual_cost_eur: float  # salary with on-costs, in year-0 prices (0 at a provider)
     category: str  # cost category of the salary
     present: bool = True
     hired_at: float = -math.inf
@@ -47,10 +50,13 @@ class Slot:
     clear_until: float = -math.inf  # known to be neither absent nor in training before this
     queues: list = field(default_factory=list)  # the team's queues for this slot's skills
     idle: bool = False
-    wake: object = None
+    wake: Any = None
     employed_since: float = 0.0
     employment: list[tuple[float, float]] = field(default_factory=list)
     vacancies: list[tuple[float, float]] = field(default_factory=list)
+    departures: list[float] = field(default_factory=list)
+    hires: list[float] = field(default_factory=list)
+    training: list[tuple[float, float]] = field(default_factory=list)  # (start, days) attended
     key_for: tuple[int, ...] = ()  # services for which this slot holds key know-how
 
     def available(self, t: float) -> bool:
@@ -71,40 +77,36 @@ class Slot:
         return True
 
 
-class Workforce:
-    """The slots of one scenario's team and the knowledge they carry."""
+def _slot(member: MemberInput) -> Slot:
+    return Slot(member.key, member.skills, member.annual_cost_eur, member.category)
 
-    def __init__(
-        self,
-        staff: StaffPolicy,
-        slots: list[Slot],
-        skill_half_life_years: list[float],
-        key_person_shares: dict[int, float],
-        service_skill: list[int],
-        calendar: Calendar,
-        horizon: float,
-    ) -> None:
+
+class Workforce:
+    """The slots of one delivery team and the knowledge they carry."""
+
+    def __init__(self, team: TeamInput, calendar: Calendar, horizon: float) -> None:
+        staff = team.staff
         self.staff = staff
-        self.slots = slots
+        self.slots = [_slot(m) for m in team.members]
         self.calendar = calendar
         self.horizon = horizon
-        self.decay_per_hour = [LN2 / (h * HOURS_PER_YEAR) for h in skill_half_life_years]
-        self.onboarding_hours = float(staff.onboarding_months) * HOURS_PER_MONTH
-        self.new_hire_productivity = float(staff.new_hire_productivity)
-        self.service_skill = service_skill
+        self.decay_per_hour = [LN2 / (h * HOURS_PER_YEAR) for h in team.half_lives_years]
+        self.onboarding_hours = staff.onboarding_hours
+        self.service_skill = team.service_skill
         # key-person gap per service: share of know-how missing, and when rebuilding began
-        self.key_share = key_person_shares
-        self.gap_open: dict[int, bool] = dict.fromkeys(key_person_shares, False)
-        self.gap_rebuild_from: dict[int, float] = dict.fromkeys(key_person_shares, -math.inf)
-        self.rebuild_hours = float(staff.key_person_rebuild_months) * HOURS_PER_MONTH
+        self.key_share = dict(team.key_person_shares)
+        self.gap_open: dict[int, bool] = dict.fromkeys(self.key_share, False)
+        self.gap_rebuild_from: dict[int, float] = dict.fromkeys(self.key_share, -math.inf)
         self.slots_by_skill: dict[int, list[Slot]] = {}
-        for slot in slots:
+        for slot in self.slots:
             for s in slot.skills:
                 self.slots_by_skill.setdefault(s, []).append(slot)
-        initial = float(staff.initial_knowledge)
-        for slot in slots:
-            slot.k_ref = [initial] * len(skill_half_life_years)
-            slot.t_ref = 0.0
+        for slot in self.slots:
+            slot.k_ref = [staff.initial_knowledge] * len(team.half_lives_years)
+        for service, _ in sorted(self.key_share.items()):
+            holder = self.slots_by_skill.get(self.service_skill[service], [None])[0]
+            if holder is not None:
+                holder.key_for = (*holder.key_for, service)
 
     # -- knowledge ------------------------------------------------------------------------------
 
@@ -120,16 +122,17 @@ class Workforce:
         if self.gap_open[service]:
             return share
         since = t - self.gap_rebuild_from[service]
-        if since >= self.rebuild_hours:
+        rebuild = self.staff.key_person_rebuild_hours
+        if since >= rebuild:
             return 0.0
-        return share * (1.0 - since / self.rebuild_hours) if self.rebuild_hours > 0 else 0.0
+        return share * (1.0 - since / rebuild) if rebuild > 0 else 0.0
 
     def productivity(self, slot: Slot, t: float) -> float:
         """Onboarding ramp: new hires start at `new_hire_productivity` and reach 1 linearly."""
         since = t - slot.hired_at
         if since >= self.onboarding_hours:
             return 1.0
-        p0 = self.new_hire_productivity
+        p0 = self.staff.new_hire_productivity
         return p0 + (1.0 - p0) * since / self.onboarding_hours
 
     def team_knowledge(self, service: int, t: float) -> float:
@@ -151,11 +154,18 @@ class Workforce:
             slot.k_ref[s] = min(1.0, self.knowledge(slot, s, t) + gain)
         slot.t_ref = t
 
+    def reset_knowledge(self, t: float, level: float) -> None:
+        """Everyone starts again at `level` (a new provider takes over the team's work)."""
+        for slot in self.slots:
+            slot.k_ref = [level] * len(slot.k_ref)
+            slot.t_ref = t
+
     # -- departures and hires -------------------------------------------------------------------
 
     def depart(self, slot: Slot, t: float) -> None:
         slot.present = False
         slot.employment.append((slot.employed_since, t))
+        slot.departures.append(t)
         for service in slot.key_for:
             self.gap_open[service] = True
 
@@ -163,7 +173,8 @@ class Workforce:
         slot.present = True
         slot.hired_at = t
         slot.employed_since = t
-        k0 = float(self.staff.new_hire_knowledge)
+        slot.hires.append(t)
+        k0 = self.staff.new_hire_knowledge
         for s in slot.skills:
             slot.k_ref[s] = k0
         slot.t_ref = t
@@ -178,15 +189,18 @@ class Workforce:
                 slot.employment.append((slot.employed_since, horizon))
 
 
-def tenure_sampler(staff: StaffPolicy) -> Callable[[np.ndarray], np.ndarray]:
+# -- random draws -----------------------------------------------------------------------------
+
+
+def tenure_sampler(staff: StaffInput) -> Callable[[np.ndarray], np.ndarray]:
     """Map uniforms to tenures in hours: exponential (memoryless) or Weibull, mean 1/rate years."""
-    rate = float(staff.turnover_rate_per_year)
+    rate = staff.turnover_rate_per_year
     if rate <= 0:
         return lambda u: np.full_like(u, np.inf)
     mean_hours = HOURS_PER_YEAR / rate
-    if staff.tenure_distribution == TenureDistribution.EXPONENTIAL:
+    shape = staff.tenure_weibull_shape
+    if shape is None:
         return lambda u: -mean_hours * np.log1p(-u)
-    shape = float(staff.weibull_shape)
     scale = mean_hours / math.gamma(1.0 + 1.0 / shape)
     return lambda u: scale * (-np.log1p(-u)) ** (1.0 / shape)
 
@@ -209,13 +223,8 @@ class BlockDraws:
         return value
 
 
-def working_days_per_year(calendar: Calendar) -> float:
-    """Open days a year (about 260.7 for Monday to Friday)."""
-    return len(calendar.days) * HOURS_PER_YEAR / HOURS_PER_WEEK
-
-
 def absence_intervals(
-    staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
+    staff: StaffInput, calendar: Calendar, horizon: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vacation blocks and sickness episodes of one slot over the horizon, as clock intervals.
 
@@ -231,7 +240,7 @@ def absence_intervals(
     total_open = calendar.cumulative_open(horizon)
     starts: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    vacation = float(staff.vacation_days_per_year)
+    vacation = staff.vacation_days_per_year
     n_blocks = math.ceil(vacation / 5.0) if vacation > 0 else 0
     if n_blocks:
         block = np.full(n_blocks, 5.0 * day_hours)
@@ -242,8 +251,8 @@ def absence_intervals(
             offset = year * year_open + np.arange(n_blocks) * part
             starts.append(offset + u * np.maximum(part - block, 0.0))
             lengths.append(block)
-    share = min(float(staff.sick_days_per_year) / working_days_per_year(calendar), 0.95)
-    episode_hours = float(staff.sickness_episode_days) * day_hours
+    share = min(staff.sick_days_per_year / working_days_per_year(calendar), 0.95)
+    episode_hours = staff.sickness_episode_days * day_hours
     if share > 0:
         intensity = -math.log1p(-share) / episode_hours  # episodes per open hour
         n = rng.poisson(intensity * total_open)
@@ -261,10 +270,10 @@ def absence_intervals(
 
 
 def training_sessions(
-    staff: StaffPolicy, calendar: Calendar, horizon: float, rng: np.random.Generator
+    staff: StaffInput, calendar: Calendar, horizon: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Training sessions of one slot, evenly spread with random offsets: starts, ends, days each."""
-    days = float(staff.training_days_per_year)
+    days = staff.training_days_per_year
     per_year = staff.training_sessions_per_year
     if days <= 0:
         return np.empty(0), np.empty(0), 0.0
@@ -278,3 +287,61 @@ def training_sessions(
     start = start[keep]
     end = calendar.add_open_hours_v(start, np.full(len(start), days_each * day_hours))
     return start, end, days_each
+
+
+# -- processes --------------------------------------------------------------------------------
+
+
+def turnover(
+    env: simpy.Environment,
+    workforce: Workforce,
+    slot: Slot,
+    tenure: BlockDraws,
+    time_to_fill_hours: BlockDraws,
+    on_hire: Callable[[], None],
+) -> Generator[Any, Any, None]:
+    """Resignation, vacancy (recruiting runs during the notice period), hire; and again."""
+    horizon = workforce.horizon
+    notice = workforce.staff.notice_hours
+    while True:
+        stay = tenure.next()
+        if env.now + stay >= horizon:
+            return
+        yield env.timeout(stay)
+        workforce.depart(slot, env.now)
+        vacancy = max(0.0, time_to_fill_hours.next() - notice)
+        slot.vacancies.append((env.now, env.now + vacancy))
+        if env.now + vacancy >= horizon:
+            return
+        yield env.timeout(vacancy)
+        workforce.hire(slot, env.now)
+        on_hire()
+
+
+def training(
+    env: simpy.Environment,
+    workforce: Workforce,
+    slot: Slot,
+    sessions: tuple[np.ndarray, np.ndarray, float],
+) -> Generator[Any, Any, None]:
+    """Attend each scheduled session if employed; knowledge is refreshed at its end."""
+    starts, ends, days_each = sessions
+    gain = workforce.staff.knowledge_gain_per_training_day * days_each
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        if not slot.present:
+            continue
+        person = slot.hired_at
+        slot.training.append((env.now, days_each))
+        if end >= workforce.horizon:
+            return
+        yield env.timeout(end - env.now)
+        if slot.present and slot.hired_at == person:
+            workforce.refresh_knowledge(slot, env.now, gain)
+
+
+def time_to_fill_sampler(staff: StaffInput) -> Callable[[np.ndarray], np.ndarray]:
+    """Map uniforms to vacancy lengths in hours (time to fill before the notice is deducted)."""
+    dist = staff.time_to_fill_months
+    return lambda u: dist.ppf(u) * HOURS_PER_MONTH

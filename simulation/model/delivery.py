@@ -1,10 +1,14 @@
-"""The internal team at work: tickets queue by severity for staff with the skill, within coverage.
+"""Delivery: one queueing mechanism for every team, in house or at a provider.
 
-Staff are SimPy processes that pull jobs (incidents, outage repairs, vendor-management tasks) from
-one priority queue per skill; there is no process per ticket. A job waits until someone with the
-skill is present and inside coverage: business hours, on call (urgent jobs only, after a call-out
-delay) or around the clock. Non-urgent work stops at closing time and resumes next working day;
-urgent work, once started, runs to the end. Effort grows as knowledge falls and during onboarding.
+Tickets, outage repairs and tasks wait in one priority queue per skill; the team's members are
+SimPy processes that pull the most urgent job they may work on (there is no process per ticket).
+A job waits until someone with the skill is present and inside the team's service hours: business
+or extended hours, on call (the called-out severities at night, after a call-out delay) or around
+the clock. Non-urgent work stops at closing time and resumes on the next opening; urgent work
+(outage repairs and the team's urgent severities), once started, runs to the end at full pace,
+with up to `swarm` idle members sharing it. Effort grows as the team's knowledge of the client's
+systems falls, during onboarding, by the team's effort factor, and while a provider's service is
+degraded after a failure.
 """
 
 from __future__ import annotations
@@ -17,50 +21,43 @@ from typing import Any
 
 import simpy
 
-from simulation.config.schema import Coverage
-from simulation.model.calendar import Calendar
+from simulation.model.inputs import OUTAGE_PRIORITY, TASK_PRIORITY, ServiceInput, TeamInput
 from simulation.model.workforce import Slot, Workforce
 
 INCIDENT, OUTAGE, TASK = 0, 1, 2
-OUTAGE_PRIORITY = 0  # incidents use 1..4 for P1..P4
-TASK_PRIORITY = 9
-
 _ALWAYS, _OPEN, _ON_CALL = 0, 1, 2
 
 
-class InternalTeam:
-    """Queues per skill, dispatch rules, and one worker process per slot."""
+class DeliveryTeam:
+    """Queues per skill, dispatch rules, and one worker process per member."""
 
     def __init__(
         self,
         env: simpy.Environment,
+        team: TeamInput,
         workforce: Workforce,
-        calendar: Calendar,
-        coverage: Coverage,
-        on_call_priorities: int,
-        on_call_staff: int,
-        callout_hours: float,
-        effort_sensitivity: list[float],
-        repair_sensitivity: list[float],
+        services: tuple[ServiceInput, ...],
         n_skills: int,
-        pace: float = 1.0,
     ) -> None:
         self.env = env
-        self.pace = pace  # clock hours in coverage per hour of effort (staggered working time)
+        self.team = team
         self.workforce = workforce
-        self.calendar = calendar
-        self.always = coverage == Coverage.ALWAYS
-        self.on_call = coverage == Coverage.ON_CALL
-        self.urgent_max = on_call_priorities  # jobs with priority <= this are urgent
-        self.on_call_staff = on_call_staff
-        self.callout_hours = callout_hours
-        self.effort_sensitivity = effort_sensitivity
-        self.repair_sensitivity = repair_sensitivity
+        self.calendar = team.calendar
+        self.always = team.always
+        self.pace = team.pace  # clock hours in service hours per hour of non-urgent effort
+        self.urgent = team.urgent
+        self.called_out = team.called_out
+        self.on_call = team.on_call
+        self.on_call_staff = team.on_call_staff
+        self.effort_sensitivity = [s.effort_sensitivity for s in services]
+        self.repair_sensitivity = [s.repair_sensitivity for s in services]
         self.queues: list[list[tuple]] = [[] for _ in range(n_skills)]
         self.seq = itertools.count()
         self.on_call_busy = 0
+        self.degraded_until = -math.inf
+        self.degradation_factor = 1.0
         self.callouts: list[float] = []
-        # ticket-level records, filled in by the workers
+        # job records, filled in by the workers
         self.incident_service: list[int] = []
         self.incident_effort: list[float] = []
         self.incident_start: list[float] = []
@@ -79,6 +76,15 @@ class InternalTeam:
             slot.idle = False
             env.process(self._work(slot))
 
+    def knowledge(self, service: int, t: float) -> float:
+        """The team's knowledge of a service's systems at time t."""
+        return self.workforce.team_knowledge(service, t)
+
+    def degrade(self, until: float, factor: float) -> None:
+        """Multiply every hour of work started before `until` by `factor` (after a failure)."""
+        self.degraded_until = until
+        self.degradation_factor = factor
+
     # -- putting work in ------------------------------------------------------------------------
     # A job is a tuple (priority, time, seq, kind, ref, remaining_hours, skill); the heap orders by
     # priority, then arrival, then submission. remaining_hours < 0 means "not started yet".
@@ -91,7 +97,7 @@ class InternalTeam:
         services: list[int],
         efforts: list[float],
     ) -> None:
-        """Register the tickets of internally run services and start their arrival process."""
+        """Register the team's tickets (sorted by time) and start their arrival process."""
         base = len(self.incident_start)
         n = len(times)
         self.incident_service.extend(services)
@@ -129,7 +135,7 @@ class InternalTeam:
         return done
 
     def submit_task(self, skill: int, hours: float) -> None:
-        """A non-urgent internal task of fixed effort (vendor management)."""
+        """A non-urgent task of fixed effort (vendor management)."""
         job = (TASK_PRIORITY, self.env.now, next(self.seq), TASK, -1, hours * self.pace, skill)
         heapq.heappush(self.queues[skill], job)
         self._dispatch_skill(skill)
@@ -150,7 +156,7 @@ class InternalTeam:
             mode = _ALWAYS
         elif self.calendar.is_open(now):
             mode = _OPEN
-        elif self.on_call and best[0] <= self.urgent_max and self.on_call_busy < self.on_call_staff:
+        elif self.on_call and self.called_out[best[0]] and self.on_call_busy < self.on_call_staff:
             mode = _ON_CALL
         else:
             return None
@@ -200,66 +206,78 @@ class InternalTeam:
     def _effort(
         self, slot: Slot, service: int, base: float, sensitivity: float, now: float
     ) -> float:
-        """Hours of work: base effort, more with lower knowledge, more while still onboarding."""
+        """Hours of work: base effort, more with lower knowledge, during onboarding, by the
+        team's effort factor and while degraded."""
         workforce = self.workforce
         skill = workforce.service_skill[service]
         k = slot.k_ref[skill] * math.exp(-workforce.decay_per_hour[skill] * (now - slot.t_ref))
         if service in workforce.key_share:
             k *= 1.0 - workforce.key_person_gap(service, now)
-        hours = base * (1.0 + sensitivity * (1.0 - k))
+        hours = base * (1.0 + sensitivity * (1.0 - k)) * self.team.effort_factor
+        if now < self.degraded_until:
+            hours *= self.degradation_factor
         if now - slot.hired_at < workforce.onboarding_hours:
             hours /= workforce.productivity(slot, now)
         return hours
 
+    def _first_effort(self, slot: Slot, kind: int, ref: int, now: float) -> float:
+        if kind == INCIDENT:
+            self.incident_start[ref] = now
+            service = self.incident_service[ref]
+            base, sensitivity = self.incident_effort[ref], self.effort_sensitivity[service]
+        else:  # outage repair
+            service = self.outage_service[ref]
+            base, sensitivity = self.outage_base_repair[ref], self.repair_sensitivity[service]
+        return self._effort(slot, service, base, sensitivity, now)
+
     def _start(self, slot: Slot, job: tuple, mode: int, now: float) -> tuple:
-        """Begin a job: its effort, where it pauses, and its end; returns the work in hand."""
+        """Begin a job: its effort, helpers, where it pauses, and its end; the work in hand."""
         priority, _, _, kind, ref, remaining, _ = job
-        urgent = priority <= self.urgent_max
+        urgent = self.urgent[priority]
         if remaining < 0.0:  # first start of this job
-            if kind == INCIDENT:
-                self.incident_start[ref] = now
-                service = self.incident_service[ref]
-                remaining = self._effort(
-                    slot,
-                    service,
-                    self.incident_effort[ref],
-                    self.effort_sensitivity[service],
-                    now,
-                )
-            else:  # outage repair
-                service = self.outage_service[ref]
-                remaining = self._effort(
-                    slot,
-                    service,
-                    self.outage_base_repair[ref],
-                    self.repair_sensitivity[service],
-                    now,
-                )
-            if not urgent and mode != _ALWAYS:
+            remaining = self._first_effort(slot, kind, ref, now)
+            if urgent and mode != _ON_CALL and self.team.swarm > 1:
+                remaining /= self._swarm(slot, job, mode, now, remaining)
+            elif not urgent and mode != _ALWAYS:
                 remaining *= self.pace
         rest = 0.0
+        end = now + remaining
         if mode == _ON_CALL:
             self.on_call_busy += 1
             self.callouts.append(now)
-            end = now + self.callout_hours + remaining
-        elif mode == _ALWAYS or urgent:
-            end = now + remaining
-        else:
-            end = now + remaining
+            end += self.team.staff.callout_hours
+        elif mode == _OPEN and not urgent:
             close = self.calendar.next_close(now)
-            if end > close:  # stop at closing time, resume on the next working day
+            if end > close:  # stop at closing time, resume at the next opening
                 rest = end - close
                 end = close
-        return job, mode, now, end, rest
+        return job, mode, now, end, rest, False
+
+    def _swarm(self, lead: Slot, job: tuple, mode: int, now: float, effort: float) -> int:
+        """Idle members with the skill join an urgent job; returns how many share it."""
+        helpers = []
+        for slot in self.workers_by_skill[job[6]]:
+            if len(helpers) + 1 >= self.team.swarm:
+                break
+            if slot is not lead and slot.idle and slot.available(now):
+                helpers.append(slot)
+        share = len(helpers) + 1
+        for slot in helpers:
+            slot.idle = False
+            work = (job, mode, now, now + effort / share, 0.0, True)
+            slot.wake.trigger_after(effort / share, work)
+        return share
 
     def _finish(self, slot: Slot, work: tuple) -> None:
         """Book a finished stretch of work; requeue what is left of a job paused at closing."""
-        job, mode, start, end, rest = work
+        job, mode, start, end, rest, helping = work
         _, _, _, kind, ref, _, skill = job
         if mode == _ON_CALL:
             self.on_call_busy -= 1
         self.busy_starts.append(start)
         self.busy_ends.append(end)
+        if helping:
+            return
         if kind == TASK:
             self.task_hours.append((end, slot, (end - start) / self.pace))
         if rest > 0.0:

@@ -1,0 +1,326 @@
+"""Booking a finished replication: tickets, outages, users' lost time, contracts, people, costs.
+
+The run leaves records behind (ticket start and end times per team, outage intervals, people's
+employment, hires and training, security incidents); this module turns them into the ledger's
+monthly costs and counters. Both kinds of team are booked by the same rules; who pays salaries,
+recruiting and training is the team's employer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.model.calendar import (
+    HOURS_PER_MONTH,
+    HOURS_PER_WEEK,
+    HOURS_PER_YEAR,
+    hours_by_month,
+    merge_intervals,
+    open_hours_by_month,
+)
+from simulation.model.contracts import (
+    ProviderHistory,
+    availability_by_month,
+    committed_months,
+    monthly_fees,
+    service_credits,
+    sla_outcome,
+    ticket_fees,
+)
+from simulation.model.delivery import DeliveryTeam
+from simulation.model.incidents import Tickets
+from simulation.model.inputs import ModelInput, ServiceInput
+from simulation.model.ledger import CNT, Ledger, ReplicationResult
+from simulation.model.lost_time import LossIntervals, lost_hours_by_month, ticket_losses
+from simulation.model.outages import FAILURE, OutageLog
+from simulation.model.security import SecurityRecord
+from simulation.model.workforce import Slot
+
+
+def book_replication(
+    inputs: ModelInput,
+    tickets: list[Tickets],
+    routing: list,
+    teams: list[DeliveryTeam],
+    histories: dict[str, ProviderHistory],
+    log: OutageLog,
+    security: SecurityRecord,
+    detail: bool,
+) -> ReplicationResult:
+    """The ledger of a finished run, and ticket- and outage-level detail if asked for."""
+    ledger = Ledger(inputs.n_months, tuple(s.id for s in inputs.services))
+    records = [_ticket_records(teams, route, inputs.horizon_hours) for route in routing]
+    fees = {
+        s.index: _book_contract(ledger, inputs, s, tickets[s.index], histories)
+        for s in inputs.services
+        if s.contract is not None
+    }
+    losses = []
+    for service in inputs.services:
+        start, end = records[service.index]
+        losses.append(_book_tickets(ledger, inputs, service, tickets[service.index], start, end))
+        losses.append(_book_outages(ledger, inputs, service, log, fees.get(service.index)))
+        _book_internal_costs(ledger, inputs, service)
+    _book_lost_time(ledger, inputs, LossIntervals.concat(losses))
+    for pid, history in histories.items():
+        for t in history.failure_times:
+            ledger.add_cost("transition", t, inputs.providers[pid].transition_cost_eur)
+            ledger.count("provider_failures", t)
+    for team, spec in zip(teams, inputs.teams, strict=True):
+        _book_team(ledger, inputs, team, spec.paid_by_company)
+    ledger.bin_costs("security_losses", np.asarray(security.times), np.asarray(security.losses))
+    ledger.bin_counts("security_incidents", np.asarray(security.times))
+    c = ledger.counters
+    c[CNT["sla_breaches"]] = (
+        c[CNT["sla_response_breaches"]]
+        + c[CNT["sla_resolution_breaches"]]
+        + c[CNT["sla_availability_breaches"]]
+    )
+    return ReplicationResult(
+        costs=ledger.costs,
+        downtime=ledger.downtime,
+        counters=ledger.counters,
+        services=ledger.services,
+        tickets=_ticket_detail(inputs, tickets, records) if detail else None,
+        outages=_outage_detail(inputs, log) if detail else None,
+    )
+
+
+def _ticket_records(teams: list[DeliveryTeam], route, horizon: float):
+    """Start (first work) and end of a service's tickets; NaN where the horizon came first."""
+    if route.team < 0:
+        return np.empty(0), np.empty(0)
+    team = teams[route.team]
+    start = np.asarray(team.incident_start, dtype=float)[route.positions]
+    end = np.asarray(team.incident_end, dtype=float)[route.positions]
+    return start, np.where(end > horizon, np.nan, end)
+
+
+def _book_tickets(
+    ledger: Ledger,
+    inputs: ModelInput,
+    service: ServiceInput,
+    t: Tickets,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> LossIntervals:
+    """Counts, resolution times, SLA breaches; returns the tickets' loss intervals."""
+    horizon = inputs.horizon_hours
+    for i in range(len(service.severities)):
+        ledger.bin_counts(f"incidents_p{i + 1}", t.time[t.severity == i])
+    kind = "incidents_internal" if service.contract is None else "incidents_external"
+    ledger.bin_counts(kind, t.time)
+    open_end = np.isnan(end)
+    if open_end.any():
+        ledger.count("backlog_at_end", horizon, float(open_end.sum()))
+    resolved = np.where(open_end, horizon, end)
+    for i in range(len(service.severities)):
+        mask = t.severity == i
+        ledger.bin_counts(
+            f"resolution_hours_total_p{i + 1}", t.time[mask], resolved[mask] - t.time[mask]
+        )
+    if service.contract is not None:
+        sla = sla_outcome(service.contract, t.time, t.severity, start, end, horizon)
+        ledger.bin_counts("sla_response_breaches", t.time[sla.response_breach])
+        ledger.bin_counts("sla_resolution_breaches", t.time[sla.resolution_breach])
+    return ticket_losses(
+        service.severities, t.time, t.severity, resolved, inputs.employees, inputs.calendar
+    )
+
+
+def _book_contract(
+    ledger: Ledger,
+    inputs: ModelInput,
+    service: ServiceInput,
+    t: Tickets,
+    histories: dict[str, ProviderHistory],
+) -> np.ndarray:
+    """A contract's fees, set-up, retained licences and commitments; returns monthly fees."""
+    contract = service.contract
+    provider = inputs.providers[contract.provider]
+    history = histories[contract.provider]
+    n = inputs.n_months
+    fees = monthly_fees(contract, provider, history, n)
+    ledger.add_costs_by_month("provider_fees", fees)
+    ledger.add_costs_by_month("provider_fees", ticket_fees(contract, provider, history, t.time, n))
+    committed = committed_months(contract, history, inputs.horizon_hours)
+    ledger.add_cost("provider_fees", inputs.horizon_hours, committed * fees[-1])
+    ledger.add_cost("transition", 0.0, contract.setup_cost_eur)
+    ledger.add_costs_by_month("licences", np.full(n, contract.licences_retained_eur_per_month))
+    return fees
+
+
+def _book_outages(
+    ledger: Ledger,
+    inputs: ModelInput,
+    service: ServiceInput,
+    log: OutageLog,
+    fees: np.ndarray | None,
+) -> LossIntervals:
+    """Downtime, lost margin, outage counts and service credits; returns the loss intervals."""
+    j = service.index
+    n = inputs.n_months
+    starts, ends, causes = log.intervals(j, inputs.horizon_hours)
+    failure = causes == FAILURE
+    ledger.bin_counts("outages", starts[failure])
+    down_start, down_end = merge_intervals(starts, ends)
+    ledger.downtime[j] += hours_by_month(down_start, down_end, n)
+    margin_hours = open_hours_by_month(inputs.calendar, down_start, down_end, n)
+    ledger.add_costs_by_month("lost_margin", margin_hours * service.lost_margin_eur_per_hour)
+    if fees is not None:
+        f_start, f_end = merge_intervals(starts[failure], ends[failure])
+        contract = service.contract
+        availability = availability_by_month(contract, f_start, f_end, n)
+        credits = service_credits(
+            contract.credit_tiers, contract.credit_cap_share, availability, fees
+        )
+        ledger.add_costs_by_month("service_credits", -credits)
+        below = (availability < contract.availability_target).astype(float)
+        ledger.count_by_month("sla_availability_breaches", below)
+    loss = service.outages.productivity_loss if service.outages is not None else 1.0
+    share = min(service.users / inputs.employees, 1.0) * loss
+    return LossIntervals(down_start, down_end, np.full(len(down_start), share))
+
+
+def _book_lost_time(ledger: Ledger, inputs: ModelInput, losses: LossIntervals) -> None:
+    """Users' paid working hours lost, valued at the loaded hourly cost with wage growth."""
+    business = lost_hours_by_month(losses, inputs.employees, inputs.calendar, inputs.n_months)
+    paid = business * inputs.user_hours_share
+    ledger.count_by_month("user_hours_lost", paid)
+    ledger.add_costs_by_month("downtime", paid * inputs.hourly_cost_eur * inputs.wage_index)
+
+
+def _book_internal_costs(ledger: Ledger, inputs: ModelInput, service: ServiceInput) -> None:
+    costs = service.internal_costs
+    if costs is None:
+        return
+    if costs.hardware_eur > 0:
+        t = costs.first_purchase_hours
+        while t < inputs.horizon_hours:
+            ledger.add_cost("hardware", t, costs.hardware_eur)
+            t += costs.refresh_hours
+    n = inputs.n_months
+    ledger.add_costs_by_month("licences", np.full(n, costs.licences_eur_per_month))
+    ledger.add_costs_by_month("operations", np.full(n, costs.running_eur_per_month))
+
+
+def _book_team(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, company: bool) -> None:
+    """People: departures for every team; pay, hiring, training and hours for the company's."""
+    workforce = team.workforce
+    workforce.close_books(inputs.horizon_hours)
+    if not company:
+        for slot in workforce.slots:
+            ledger.bin_counts("provider_staff_departures", np.asarray(slot.departures))
+        return
+    for slot in workforce.slots:
+        _book_slot(ledger, inputs, team, slot)
+    _book_hours(ledger, inputs, team)
+    spec = team.team
+    ledger.bin_counts("on_call_callouts", np.asarray(team.callouts))
+    if spec.on_call:
+        weekly = spec.on_call_staff * spec.staff.on_call_allowance_eur_per_week
+        allowance = weekly * HOURS_PER_MONTH / HOURS_PER_WEEK
+        ledger.add_costs_by_month("on_call", allowance * inputs.wage_index)
+    _book_vendor_management(ledger, inputs, team)
+
+
+def _book_slot(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, slot: Slot) -> None:
+    """Pay while employed, recruiting at each hire, course fees, departures and vacancies."""
+    n = inputs.n_months
+    wage = inputs.wage_index
+    staff = team.team.staff
+    emp = np.asarray(slot.employment, dtype=float).reshape(-1, 2)
+    hours = hours_by_month(emp[:, 0], emp[:, 1], n)
+    ledger.add_costs_by_month(slot.category, hours * slot.annual_cost_eur / HOURS_PER_YEAR * wage)
+    hires = np.asarray(slot.hires, dtype=float)
+    ledger.bin_counts("hires", hires)
+    months = np.minimum((hires // HOURS_PER_MONTH).astype(np.int64), n - 1)
+    ledger.bin_costs(
+        "recruiting", hires, staff.recruiting_share * slot.annual_cost_eur * wage[months]
+    )
+    ledger.bin_counts("departures", np.asarray(slot.departures))
+    if slot.training:
+        when, days = np.asarray(slot.training, dtype=float).T
+        ledger.bin_costs("training", when, days * staff.training_cost_eur_per_day)
+        ledger.bin_counts("training_days", when, days)
+    if slot.vacancies:
+        vac = np.asarray(slot.vacancies, dtype=float)
+        months_vacant = hours_by_month(vac[:, 0], np.minimum(vac[:, 1], inputs.horizon_hours), n)
+        ledger.count_by_month("vacancy_months", months_vacant / HOURS_PER_MONTH)
+
+
+def _book_hours(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:
+    """Hours the team could work, hours it worked, and the rest (room for improvement work)."""
+    n = inputs.n_months
+    calendar = team.calendar
+    available = np.zeros(n)
+    for slot in team.workforce.slots:
+        emp = np.asarray(slot.employment, dtype=float).reshape(-1, 2)
+        available += open_hours_by_month(calendar, emp[:, 0], emp[:, 1], n)
+        if slot.unavailable_starts:
+            a_s, a_e = _intersect(
+                np.asarray(slot.unavailable_starts), np.asarray(slot.unavailable_ends), emp
+            )
+            available -= open_hours_by_month(calendar, a_s, a_e, n)
+    busy = open_hours_by_month(
+        calendar, np.asarray(team.busy_starts), np.asarray(team.busy_ends), n
+    )
+    available /= team.pace
+    busy /= team.pace
+    ledger.count_by_month("staff_hours_available", available)
+    ledger.count_by_month("staff_hours_busy", busy)
+    ledger.count_by_month("improvement_hours", np.maximum(available - busy, 0.0))
+
+
+def _book_vendor_management(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:
+    """Time spent steering providers moves from the person's pay line to vendor management."""
+    spec = team.team
+    weekly = spec.calendar.open_hours_per_week if spec.seats else spec.staff.working_hours_per_week
+    hours_per_year = weekly * HOURS_PER_YEAR / HOURS_PER_WEEK
+    for end, slot, hours in team.task_hours:
+        if slot.category == "vendor_management":
+            continue
+        month = ledger.month(end)
+        eur = hours * slot.annual_cost_eur * inputs.wage_index[month] / hours_per_year
+        ledger.add_cost("vendor_management", end, eur)
+        ledger.add_cost(slot.category, end, -eur)
+
+
+def _intersect(
+    starts: np.ndarray, ends: np.ndarray, employment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals (starts, ends) clipped to the union of employment intervals."""
+    out_s = []
+    out_e = []
+    for e0, e1 in employment:
+        s = np.maximum(starts, e0)
+        e = np.minimum(ends, e1)
+        keep = e > s
+        out_s.append(s[keep])
+        out_e.append(e[keep])
+    return np.concatenate(out_s), np.concatenate(out_e)
+
+
+def _ticket_detail(inputs: ModelInput, tickets: list[Tickets], records) -> dict[str, np.ndarray]:
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("service", "time", "severity", "start", "end", "internal")
+    }
+    for service, t, (start, end) in zip(inputs.services, tickets, records, strict=True):
+        n = len(t.time)
+        parts["service"].append(np.full(n, service.index))
+        parts["time"].append(t.time)
+        parts["severity"].append(t.severity)
+        parts["start"].append(start if len(start) == n else np.full(n, np.nan))
+        parts["end"].append(end if len(end) == n else np.full(n, np.nan))
+        parts["internal"].append(np.full(n, service.contract is None))
+    return {k: np.concatenate(v) if v else np.empty(0) for k, v in parts.items()}
+
+
+def _outage_detail(inputs: ModelInput, log: OutageLog) -> dict[str, np.ndarray]:
+    rows = [log.intervals(j, inputs.horizon_hours) for j in range(len(inputs.services))]
+    return {
+        "service": np.concatenate([np.full(len(r[0]), j) for j, r in enumerate(rows)]),
+        "start": np.concatenate([r[0] for r in rows]),
+        "end": np.concatenate([r[1] for r in rows]),
+        "cause": np.concatenate([r[2] for r in rows]),
+    }
