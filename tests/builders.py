@@ -43,13 +43,10 @@ def sla_block() -> dict[str, Any]:
 def with_provider(
     tree: dict[str, Any], contract: dict[str, Any] | None = None, **provider: Any
 ) -> dict[str, Any]:
-    """The tree with service `desk` run by provider `p` (quick tickets unless `contract` says)."""
-    terms = {
-        "response_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 0.1),
-        "resolution_hours": dict.fromkeys(("P1", "P2", "P3", "P4"), 1.0),
-        "sla": sla_block(),
-        **(contract or {}),
-    }
+    """The tree with service `desk` run by provider `p`: by default a 24/7 team of as many
+    agents as the in-house team has, with the company's staff policy (`contract` overrides)."""
+    agents = sum(tree["scenarios"]["internal"]["team"].get("roles", {}).values()) or 1
+    terms = {"coverage": "24x7", "team": {"agents": agents}, "sla": sla_block(), **(contract or {})}
     out = deep_update(tree, {"providers": {"p": {"name": "P", **provider, "contracts": {}}}})
     out["providers"]["p"]["contracts"]["desk"] = terms
     out["scenarios"]["internal"]["sourcing"]["desk"] = "p"

@@ -226,8 +226,13 @@ def test_severe_incidents_cost_more_user_hours(default_tree):
 
 
 def test_outage_rate_and_repair_time_raise_downtime_and_its_cost(default_tree):
-    low = {"services": {"infrastructure": {"outages": {"mtbf_hours": 4000}}}}
-    high = {"services": {"infrastructure": {"outages": {"mtbf_hours": 1000}}}}
+    no_security = {"providers": {"msp": {"security_incidents_per_year": 0.0}}}
+    low = deep_update(
+        no_security, {"services": {"infrastructure": {"outages": {"mtbf_hours": 4000}}}}
+    )
+    high = deep_update(
+        no_security, {"services": {"infrastructure": {"outages": {"mtbf_hours": 1000}}}}
+    )
     a, b = paired(default_tree, low, high, "hybrid", lambda r: float(r.downtime[1].sum()), reps=10)
     assert b.mean() > 2 * a.mean()
     low = {"services": {"business_applications": {"lost_margin_eur_per_hour": 0}}}
@@ -396,6 +401,10 @@ def test_downtime_cost_is_users_times_hours_times_loss_times_hourly_cost():
     result = run(tree)
     hours = float(result.downtime.sum())
     assert hours > 0
-    # all hours are business hours here: cost = hours x 40 users x 0.5 x 50 EUR; margin 100 EUR/h
-    assert cost(result, "downtime") == pytest.approx(hours * 40 * 0.5 * 50.0, rel=1e-9)
+    # all hours are business hours here: cost = hours x 40 users x 0.5 x 50 EUR x the share of
+    # open hours a user is paid to work and present (40 h of 168, less 40 days of 365 away);
+    # margin 100 EUR/h
+    paid_share = 40 / 168 * (1 - 40 / (7 * 8760 / 168))
+    expected = hours * 40 * 0.5 * 50.0 * paid_share
+    assert cost(result, "downtime") == pytest.approx(expected, rel=1e-9)
     assert cost(result, "lost_margin") == pytest.approx(hours * 100.0, rel=1e-9)

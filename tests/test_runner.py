@@ -14,6 +14,7 @@ from simulation.cli import main
 from simulation.config.loader import load_experiment
 from simulation.config.scenario import scenario_spec
 from simulation.config.schema import SamplingMethod
+from simulation.model.ledger import COST_CATEGORIES
 from simulation.model.run import simulate
 from simulation.montecarlo import runner
 from simulation.montecarlo.runner import RunPlan, chunk_bounds, run_chunks
@@ -205,9 +206,11 @@ def test_replication_rows_are_consistent(tmp_path):
     assert _run(tmp_path / "c", jobs=1, runs=3) == 0
     reps = pd.read_parquet(tmp_path / "c" / "replications.parquet")
     monthly = pd.read_parquet(tmp_path / "c" / "monthly.parquet")
-    cost_columns = [c for c in reps if c.startswith("cost_") and c.endswith("_eur")]
-    categories = [c for c in cost_columns if c not in ("cost_total_eur", "cost_npv_eur")]
+    categories = [f"cost_{c}_eur" for c in COST_CATEGORIES]
     np.testing.assert_allclose(reps[categories].sum(axis=1), reps["cost_total_eur"], rtol=1e-9)
+    for kind in ("total", "npv"):
+        groups = reps[f"cost_budget_{kind}_eur"] + reps[f"cost_risk_{kind}_eur"]
+        np.testing.assert_allclose(groups, reps[f"cost_{kind}_eur"], rtol=1e-9)
     by_rep = monthly.groupby(["scenario", "replication"], sort=False)
     totals = by_rep[["cost_total_eur", "cost_discounted_eur", "downtime_hours"]].sum()
     merged = reps.set_index(["scenario", "replication"]).join(totals.add_suffix("_m"))

@@ -1,0 +1,180 @@
+"""One delivery model for both sides: the mirror property, urgency, seats, open outages.
+
+The mirror property is the fairness guarantee of the model: a provider whose delivery team has
+exactly the in-house team's capacity, skills, coverage, staff policy and knowledge gives the same
+downtime, lost time and resolution times, replication by replication, so that the difference in
+cost is the price alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from builders import base_tree, cost, counter, quiet_severities, run, with_provider
+
+from simulation.model.calendar import HOURS_PER_YEAR, Calendar
+from simulation.model.ledger import RISK_CATEGORIES
+
+ROLE = "p:desk"  # the provider's members are named "<provider>:<service>#i": same streams
+
+
+def busy_tree(coverage: str) -> dict:
+    """A lively one-service company: every mechanism of delivery and people switched on."""
+    severities = quiet_severities(effort={"dist": "lognormal", "median": 1.0, "p95": 4.0})
+    severities["P1"] |= {"share": 0.05, "users_affected": 40, "productivity_loss": 0.8}
+    severities["P4"] |= {"share": 0.95 - 0.0, "users_affected": 1, "productivity_loss": 0.3}
+    severities["P2"]["share"] = severities["P3"]["share"] = 0.0
+    tree = base_tree(
+        simulation={"horizon_years": 3},
+        services={
+            "desk": {
+                "incidents_per_user_per_month": 0.6,
+                "business_hours_share": 0.85,
+                "severities": severities,
+                "outages": {
+                    "mtbf_hours": 400.0,
+                    "repair_hours": {"dist": "lognormal", "median": 3.0, "p95": 12.0},
+                    "productivity_loss": 0.7,
+                },
+                "knowledge_effect": {"effort": 1.0, "outage_rate": 0.5, "repair": 1.0},
+                "key_person_share": 0.3,
+            }
+        },
+        staff={
+            "turnover_rate_per_year": 0.4,
+            "time_to_fill_months": {"dist": "lognormal", "median": 4.0, "p95": 9.0},
+            "notice_period_months": 1.0,
+            "onboarding_months": 3.0,
+            "new_hire_productivity": 0.5,
+            "initial_knowledge": 0.8,
+            "new_hire_knowledge": 0.5,
+            "knowledge_half_life_years": 2.0,
+            "training_days_per_year": 4.0,
+            "vacation_days_per_year": 25.0,
+            "sick_days_per_year": 8.0,
+            "working_hours_per_week": 40.0,
+        },
+        security={"operations_service": "desk", "incidents_per_year_internal": 1.0},
+        roles={ROLE: {"skills": ["desk"], "annual_salary_eur": 60_000.0}},
+        scenarios={
+            "internal": {
+                "team": {
+                    "coverage": coverage,
+                    "urgent_severities": ["P1"],
+                    "swarm": 2,
+                }
+            }
+        },
+    )
+    del tree["roles"]["agent"]
+    tree["scenarios"]["internal"]["team"]["roles"] = {ROLE: 3}
+    tree["security"]["downtime_hours"] = 6.0
+    tree["security"]["affected_services"] = {"desk": 0.5}
+    return tree
+
+
+def mirrored(tree: dict, coverage: str) -> dict:
+    """The same team, at provider `p`: same agents, coverage, urgency and staff policy."""
+    team = {"agents": 3, "urgent_severities": ["P1"], "swarm": 2}
+    out = with_provider(tree, {"coverage": coverage, "team": team}, security_incidents_per_year=1.0)
+    out["scenarios"]["internal"]["team"]["roles"] = {}  # nobody left in house
+    return out
+
+
+@pytest.mark.parametrize("coverage", ["business_hours", "on_call", "extended_hours", "24x7"])
+def test_mirror_provider_with_the_in_house_team_gives_identical_outcomes(coverage):
+    tree = busy_tree(coverage)
+    provider = mirrored(tree, coverage)
+    risk_costs = 0.0
+    for r in range(3):
+        a = run(tree, replication=r, detail=True)
+        b = run(provider, replication=r, detail=True)
+        np.testing.assert_allclose(b.downtime, a.downtime, rtol=1e-12, atol=1e-9)
+        np.testing.assert_array_equal(b.tickets["start"], a.tickets["start"])
+        np.testing.assert_array_equal(b.tickets["end"], a.tickets["end"])
+        for name in ("user_hours_lost", "outages", "security_incidents", "backlog_at_end"):
+            assert counter(b, name) == pytest.approx(counter(a, name), rel=1e-12), name
+        assert counter(b, "provider_staff_departures") == counter(a, "departures")
+        for category in RISK_CATEGORIES:
+            assert cost(b, category) == pytest.approx(cost(a, category), rel=1e-12), category
+            risk_costs += cost(a, category)
+        assert cost(a, "personnel") > 0 and cost(b, "personnel") == 0  # the price differs
+    assert risk_costs > 0, "the mirror must be tested on a company that loses time"
+
+
+def test_mirror_breaks_when_the_provider_knows_less():
+    # The same team with less knowledge of the company's systems is slower: the mirror test
+    # above would catch a model that treated the sides differently in code.
+    tree = busy_tree("business_hours")
+    provider = mirrored(tree, "business_hours")
+    provider["providers"]["p"]["contracts"]["desk"]["team"]["staff"] = {"initial_knowledge": 0.4}
+    a = [counter(run(tree, replication=r), "user_hours_lost") for r in range(3)]
+    b = [counter(run(provider, replication=r), "user_hours_lost") for r in range(3)]
+    assert all(y > x for x, y in zip(a, b, strict=True))
+
+
+def urgency_tree(urgent: list[str]) -> dict:
+    """One P1 ticket a week, arriving an hour before closing, 3 hours of work."""
+    severities = quiet_severities(effort=3.0, share_p4=0.0)
+    severities["P1"]["share"] = 1.0
+    severities["P2"]["share"] = severities["P3"]["share"] = 0.0
+    return base_tree(
+        services={"desk": {"incidents_per_user_per_month": 0.02, "severities": severities}},
+        staff={"working_hours_per_week": 50.0},
+        scenarios={
+            "internal": {"team": {"coverage": "business_hours", "urgent_severities": urgent}}
+        },
+    )
+
+
+@pytest.mark.parametrize("sourcing", ["internal", "provider"])
+def test_urgent_work_after_closing_is_an_explicit_choice(sourcing):
+    def resolution(urgent):
+        tree = urgency_tree(urgent)
+        if sourcing == "provider":
+            team = {"agents": 1, "urgent_severities": urgent}
+            tree = with_provider(tree, {"coverage": "business_hours", "team": team})
+        tickets = run(tree, detail=True).tickets
+        done = ~np.isnan(tickets["end"])
+        return tickets["end"][done] - tickets["start"][done]
+
+    paced = resolution([])
+    urgent = resolution(["P1"])
+    # urgent: exactly the 3 hours of work from the start; otherwise it stops at closing
+    # whenever it would run past it, so some tickets take overnight
+    np.testing.assert_allclose(urgent, 3.0)
+    assert (paced > 12.0).any()
+
+
+def test_a_24x7_seat_is_never_empty_for_absence():
+    # A seat staffed in shifts covers its holders' vacation and sickness: its working hours are
+    # the whole clock. A business-hours person loses the absent share.
+    staff = {"vacation_days_per_year": 30.0, "sick_days_per_year": 10.0}
+    seat = base_tree(staff=staff, scenarios={"internal": {"team": {"roles": {"agent": 2}}}})
+    available = counter(run(seat), "staff_hours_available")
+    assert available == pytest.approx(2 * 5 * HOURS_PER_YEAR, rel=1e-9)
+
+
+def test_an_outage_still_under_repair_at_the_horizon_is_booked_to_the_horizon():
+    # A repair that cannot finish in time: the outage counts from its start to the horizon,
+    # alike whoever delivers the service.
+    outages = {"mtbf_hours": 2000.0, "repair_hours": 1e6, "productivity_loss": 1.0}
+    tree = base_tree(services={"desk": {"outages": outages}})
+    for variant in (tree, with_provider(tree)):
+        result = run(variant, detail=True)
+        first = float(result.outages["start"][0])
+        assert result.downtime.sum() == pytest.approx(5 * HOURS_PER_YEAR - first, rel=1e-9)
+        assert counter(result, "outages") == 1
+        business = Calendar().open_hours_between(first, 5 * HOURS_PER_YEAR)
+        assert counter(result, "user_hours_lost") == pytest.approx(
+            100 * business * user_share(variant), rel=1e-9
+        )
+
+
+def user_share(tree: dict) -> float:
+    """Paid working hours per open business hour of the tree's company (builders' defaults)."""
+    from builders import spec_of
+
+    from simulation.model.inputs import model_input
+
+    return model_input(spec_of(tree)).user_hours_share
