@@ -49,6 +49,8 @@ class DeliveryTeam:
         self.called_out = team.called_out
         self.on_call = team.on_call
         self.on_call_staff = team.on_call_staff
+        self.swarm = team.swarm
+        self.effort_factor = team.effort_factor
         self.effort_sensitivity = [s.effort_sensitivity for s in services]
         self.repair_sensitivity = [s.repair_sensitivity for s in services]
         self.queues: list[list[tuple]] = [[] for _ in range(n_skills)]
@@ -203,24 +205,9 @@ class DeliveryTeam:
 
     # -- the work itself ------------------------------------------------------------------------
 
-    def _effort(
-        self, slot: Slot, service: int, base: float, sensitivity: float, now: float
-    ) -> float:
-        """Hours of work: base effort, more with lower knowledge, during onboarding, by the
-        team's effort factor and while degraded."""
-        workforce = self.workforce
-        skill = workforce.service_skill[service]
-        k = slot.k_ref[skill] * math.exp(-workforce.decay_per_hour[skill] * (now - slot.t_ref))
-        if service in workforce.key_share:
-            k *= 1.0 - workforce.key_person_gap(service, now)
-        hours = base * (1.0 + sensitivity * (1.0 - k)) * self.team.effort_factor
-        if now < self.degraded_until:
-            hours *= self.degradation_factor
-        if now - slot.hired_at < workforce.onboarding_hours:
-            hours /= workforce.productivity(slot, now)
-        return hours
-
-    def _first_effort(self, slot: Slot, kind: int, ref: int, now: float) -> float:
+    def _effort(self, slot: Slot, kind: int, ref: int, now: float) -> float:
+        """Hours of work of a job's first start: base effort, more with lower knowledge, during
+        onboarding, by the team's effort factor and while degraded."""
         if kind == INCIDENT:
             self.incident_start[ref] = now
             service = self.incident_service[ref]
@@ -228,15 +215,25 @@ class DeliveryTeam:
         else:  # outage repair
             service = self.outage_service[ref]
             base, sensitivity = self.outage_base_repair[ref], self.repair_sensitivity[service]
-        return self._effort(slot, service, base, sensitivity, now)
+        workforce = self.workforce
+        skill = workforce.service_skill[service]
+        k = slot.k_ref[skill] * math.exp(-workforce.decay_per_hour[skill] * (now - slot.t_ref))
+        if now < workforce.gap_until[service]:
+            k *= 1.0 - workforce.key_person_gap(service, now)
+        hours = base * (1.0 + sensitivity * (1.0 - k)) * self.effort_factor
+        if now < self.degraded_until:
+            hours *= self.degradation_factor
+        if now - slot.hired_at < workforce.onboarding_hours:
+            hours /= workforce.productivity(slot, now)
+        return hours
 
     def _start(self, slot: Slot, job: tuple, mode: int, now: float) -> tuple:
         """Begin a job: its effort, helpers, where it pauses, and its end; the work in hand."""
         priority, _, _, kind, ref, remaining, _ = job
         urgent = self.urgent[priority]
         if remaining < 0.0:  # first start of this job
-            remaining = self._first_effort(slot, kind, ref, now)
-            if urgent and mode != _ON_CALL and self.team.swarm > 1:
+            remaining = self._effort(slot, kind, ref, now)
+            if urgent and mode != _ON_CALL and self.swarm > 1:
                 remaining /= self._swarm(slot, job, mode, now, remaining)
             elif not urgent and mode != _ALWAYS:
                 remaining *= self.pace
@@ -257,7 +254,7 @@ class DeliveryTeam:
         """Idle members with the skill join an urgent job; returns how many share it."""
         helpers = []
         for slot in self.workers_by_skill[job[6]]:
-            if len(helpers) + 1 >= self.team.swarm:
+            if len(helpers) + 1 >= self.swarm:
                 break
             if slot is not lead and slot.idle and slot.available(now):
                 helpers.append(slot)

@@ -97,6 +97,8 @@ class Workforce:
         self.key_share = dict(team.key_person_shares)
         self.gap_open: dict[int, bool] = dict.fromkeys(self.key_share, False)
         self.gap_rebuild_from: dict[int, float] = dict.fromkeys(self.key_share, -math.inf)
+        # per service: before this time a key-person gap may exist (fast check per job)
+        self.gap_until = [-math.inf] * len(team.service_skill)
         self.slots_by_skill: dict[int, list[Slot]] = {}
         for slot in self.slots:
             for s in slot.skills:
@@ -168,6 +170,7 @@ class Workforce:
         slot.departures.append(t)
         for service in slot.key_for:
             self.gap_open[service] = True
+            self.gap_until[service] = math.inf
 
     def hire(self, slot: Slot, t: float) -> None:
         slot.present = True
@@ -181,6 +184,7 @@ class Workforce:
         for service in slot.key_for:
             self.gap_open[service] = False
             self.gap_rebuild_from[service] = t
+            self.gap_until[service] = t + self.staff.key_person_rebuild_hours
 
     def close_books(self, horizon: float) -> None:
         """End every open employment at the horizon so that payroll can be computed."""
