@@ -86,27 +86,11 @@ class Calendar:
     _next_open_a: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        days = self.days
-        if isinstance(days, Integral) or not isinstance(days, Iterable):
-            raise TypeError(f"days must be an iterable of weekday numbers, got {days!r}")
-        days = tuple(sorted(set(days)))
-        if not days:
-            raise ValueError("a calendar needs at least one open day")
-        for d in days:
-            if isinstance(d, bool) or not isinstance(d, Integral) or not 0 <= d <= 6:
-                raise ValueError(f"days must be integers in 0..6 (0 = Monday), got {d!r}")
-        for name in ("start_hour", "end_hour"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, Integral):
-                raise ValueError(f"{name} must be an integer hour, got {v!r}")
-        start, end = int(self.start_hour), int(self.end_hour)
-        if not 0 <= start < end <= HOURS_PER_DAY:
-            raise ValueError(f"need 0 <= start_hour < end_hour <= 24, got {start}..{end}")
+        days, start, end = _checked(self.days, self.start_hour, self.end_hour)
         set_ = object.__setattr__
-        set_(self, "days", tuple(int(d) for d in days))
+        set_(self, "days", days)
         set_(self, "start_hour", start)
         set_(self, "end_hour", end)
-
         flags = [0.0] * _N
         for d in days:
             for h in range(start, end):
@@ -115,35 +99,11 @@ class Calendar:
         for i in range(_N):
             cum[i + 1] = cum[i] + flags[i]
         w = cum[_N]
-
-        def flag(j: int) -> float:  # unwrapped hour index -> open flag
-            return flags[j % _N]
-
-        # First open hour >= i (unwrapped; only meaningful where hour i is closed).
-        nxt_open = []
-        for i in range(_N):
-            j = i
-            while not flag(j):
-                j += 1
-            nxt_open.append(float(j))
-        # End of the open period containing hour i, or of the next one if closed.
         always = w == _WEEK
-        nxt_close = []
-        for i in range(_N):
-            if always:
-                nxt_close.append(math.inf)
-                continue
-            j = int(nxt_open[i])
-            while flag(j):
-                j += 1
-            nxt_close.append(float(j))
+        nxt_open, nxt_close = _next_open_close(flags, always)
         # Hours of the week at which an open period starts.
         starts = tuple(float(i) for i in range(_N) if flags[i] and not flags[i - 1])
-
         flags.append(flags[0])
-        nxt_open.append(_WEEK + nxt_open[0])
-        nxt_close.append(_WEEK + nxt_close[0])
-
         set_(self, "_always", always)
         set_(self, "_w", w)
         set_(self, "_open", tuple(flags))
@@ -325,6 +285,55 @@ class Calendar:
         if self._open[0] and (len(out) == 0 or out[0] != 0.0):
             out = np.concatenate(([0.0], out))
         return out
+
+
+def _checked(
+    days: object, start_hour: object, end_hour: object
+) -> tuple[tuple[int, ...], int, int]:
+    """Validate a calendar's fields; returns sorted weekday numbers and the hours as ints."""
+    if isinstance(days, Integral) or not isinstance(days, Iterable):
+        raise TypeError(f"days must be an iterable of weekday numbers, got {days!r}")
+    days = tuple(sorted(set(days)))
+    if not days:
+        raise ValueError("a calendar needs at least one open day")
+    for d in days:
+        if isinstance(d, bool) or not isinstance(d, Integral) or not 0 <= d <= 6:
+            raise ValueError(f"days must be integers in 0..6 (0 = Monday), got {d!r}")
+    for name, v in (("start_hour", start_hour), ("end_hour", end_hour)):
+        if isinstance(v, bool) or not isinstance(v, Integral):
+            raise ValueError(f"{name} must be an integer hour, got {v!r}")
+    start, end = int(start_hour), int(end_hour)
+    if not 0 <= start < end <= HOURS_PER_DAY:
+        raise ValueError(f"need 0 <= start_hour < end_hour <= 24, got {start}..{end}")
+    return tuple(int(d) for d in days), start, end
+
+
+def _next_open_close(flags: list[float], always: bool) -> tuple[list[float], list[float]]:
+    """Per hour of the week (plus a sentinel): the first open hour at or after it (unwrapped;
+    meaningful where the hour is closed), and the end of the open period containing it, or of
+    the next one if closed (inf for a 24/7 calendar)."""
+
+    def flag(j: int) -> float:  # unwrapped hour index -> open flag
+        return flags[j % _N]
+
+    nxt_open = []
+    for i in range(_N):
+        j = i
+        while not flag(j):
+            j += 1
+        nxt_open.append(float(j))
+    nxt_close = []
+    for i in range(_N):
+        if always:
+            nxt_close.append(math.inf)
+            continue
+        j = int(nxt_open[i])
+        while flag(j):
+            j += 1
+        nxt_close.append(float(j))
+    nxt_open.append(_WEEK + nxt_open[0])
+    nxt_close.append(_WEEK + nxt_close[0])
+    return nxt_open, nxt_close
 
 
 # ---------------------------------------------------------------------- months
