@@ -11,13 +11,22 @@ import math
 
 import numpy as np
 import pytest
-from builders import base_tree, cost, counter, quiet_severities, run, sla_block, with_provider
+from builders import (
+    base_tree,
+    cost,
+    counter,
+    quiet_severities,
+    run,
+    sla_block,
+    spec_of,
+    with_provider,
+)
 from scipy import stats
 
 from simulation.config.distributions import LogNormal
 from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_YEAR, Calendar
 from simulation.model.contracts import service_credits
-from simulation.model.ledger import discount_factors, net_present_value
+from simulation.model.ledger import CAT, CNT, discount_factors, net_present_value
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -323,3 +332,49 @@ def test_absence_takes_the_expected_share_of_working_time():
     share_absent = 1 - np.mean(available) / open_hours
     # sickness varies (Poisson episodes, mean 3 days): ~4,000 episodes in all, SE ~1.5% of s
     assert share_absent == pytest.approx(1 - (1 - v) * (1 - s), rel=0.02)
+
+
+def test_contract_fees_follow_volume_band_overage_and_service_hours_price():
+    # 10 EUR a ticket, 60 tickets a month included, 5 EUR more for each ticket beyond; a fixed
+    # fee priced for 24x7 at 1.6 times the business-hours price; no escalation.
+    tree = base_tree(services={"desk": {"incidents_per_user_per_month": 0.7}})
+    terms = {
+        "fixed_fee_per_month_eur": 1000.0,
+        "fee_per_ticket_eur": 10.0,
+        "included_tickets_per_month": 60,
+        "overage_fee_per_ticket_eur": 5.0,
+    }
+    tree = with_provider(
+        tree,
+        terms,
+        price_escalation_per_year=0.0,
+        coverage_price_factor={"business_hours": 1.0, "24x7": 1.6},
+    )
+    result = run(tree)
+    count = result.counters[CNT["incidents_external"]]
+    assert (count > 60).any(), "the band must bind in some months ..."
+    assert (count < 60).any(), "... and not in others"
+    expected = 1000.0 * 1.6 + 10.0 * count + 5.0 * np.maximum(count - 60, 0)
+    np.testing.assert_allclose(result.costs[CAT["provider_fees"]], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("failure_month", "committed"), [(None, 12), (50, 26)])
+def test_minimum_term_books_the_fees_committed_beyond_the_horizon(failure_month, committed):
+    # A 36-month term renews at its end: over 60 months the second term runs to month 72, so
+    # 12 months are owed at the horizon. A provider failure starts a new term with the new
+    # provider (month 50 -> owed to month 86: 26 months at the new price).
+    from simulation.model.contracts import ProviderHistory, committed_months
+    from simulation.model.inputs import model_input
+
+    tree = with_provider(
+        base_tree(), {"fixed_fee_per_month_eur": 1000.0, "minimum_term_months": 36}
+    )
+    contract = model_input(spec_of(tree)).services[0].contract
+    failures = np.array([] if failure_month is None else [failure_month * HOURS_PER_MONTH])
+    history = ProviderHistory(failures, premium=0.0)
+    assert committed_months(contract, history, 60 * HOURS_PER_MONTH) == pytest.approx(committed)
+    if failure_month is None:
+        tree["providers"]["p"]["price_escalation_per_year"] = 0.0
+        fees = run(tree).costs[CAT["provider_fees"]]
+        assert fees[-1] == pytest.approx(1000.0 * (1 + committed))
+        assert fees.sum() == pytest.approx(1000.0 * (60 + committed))
