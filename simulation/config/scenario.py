@@ -60,7 +60,11 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         },
         sourcing=dict(scenario.sourcing),
         staff=experiment.scenario_staff(name),
-        roles={r: experiment.roles[r] for r, n in scenario.team.roles.items() if n > 0},
+        roles={
+            r: experiment.roles[r]
+            for r, n in (scenario.team.roles | scenario.team.peak_roles).items()
+            if n > 0
+        },
         team=scenario.team,
         providers={
             p: _used_contracts(experiment.providers[p], p, scenario.sourcing)
@@ -94,7 +98,12 @@ def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> P
 
 # Fields that hold no parameters of their own: the sourcing map, the in-house team's headcounts
 # and its raw staff overrides (already merged into the scenario's `staff`).
-_SKIP_FIELDS = {(ScenarioSpec, "sourcing"), (Team, "roles"), (Team, "staff")}
+_SKIP_FIELDS = {
+    (ScenarioSpec, "sourcing"),
+    (Team, "roles"),
+    (Team, "peak_roles"),
+    (Team, "staff"),
+}
 
 
 def _fields_of(obj: BaseModel) -> list[str]:

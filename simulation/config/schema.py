@@ -376,6 +376,7 @@ class DeliveryRules(Strict):
     on_call_severities: tuple[str, ...] = ("P1",)
     on_call_staff: Int = Field(1, ge=0)
     swarm: Int = Field(1, ge=1, le=20)
+    peak_queue: Int = Field(10, ge=0)  # peak members join when more jobs than this wait
     staffing: Staffing = Staffing.PERSONS
     effort_factor: PosParam = 1.0
 
@@ -423,10 +424,12 @@ class ContractTeam(DeliveryRules):
     """The provider's delivery team for one contract, described like the in-house team.
 
     `agents` is the capacity available to this client at a time (a pooled provider may count
-    more agents than the fee pays full-time); `staff` overrides the provider's staff policy.
+    more agents than the fee pays full-time); `peak_agents` more join from the provider's pool
+    while more than `peak_queue` jobs wait; `staff` overrides the provider's staff policy.
     """
 
     agents: Int = Field(1, ge=1, le=200)
+    peak_agents: Int = Field(0, ge=0, le=200)
     staff: StaffOverrides = Field(default_factory=lambda: StaffOverrides())
 
 
@@ -505,6 +508,7 @@ class Team(DeliveryRules):
     """The in-house team of a scenario: headcount per role, service hours and how it works."""
 
     roles: dict[str, Int] = {}
+    peak_roles: dict[str, Int] = {}  # members who join only while the queue is long
     coverage: Coverage = Coverage.BUSINESS_HOURS
     staff: dict[str, Any] = {}
 
@@ -735,11 +739,14 @@ class Experiment(Strict):
                 sorted(scenario.sourcing),
                 f"a source for every service (missing {missing})",
             )
-        for role in scenario.team.roles:
-            if role not in self.roles:
-                raise ConfigValueError(
-                    f"{at}.team.roles.{role}", role, f"a role in `roles` ({', '.join(self.roles)})"
-                )
+        for key in ("roles", "peak_roles"):
+            for role in getattr(scenario.team, key):
+                if role not in self.roles:
+                    raise ConfigValueError(
+                        f"{at}.team.{key}.{role}",
+                        role,
+                        f"a role in `roles` ({', '.join(self.roles)})",
+                    )
         skills = {
             skill
             for role, count in scenario.team.roles.items()

@@ -4,11 +4,12 @@ Tickets, outage repairs and tasks wait in one priority queue per skill; the team
 SimPy processes that pull the most urgent job they may work on (there is no process per ticket).
 A job waits until someone with the skill is present and inside the team's service hours: business
 or extended hours, on call (the called-out severities at night, after a call-out delay) or around
-the clock. Non-urgent work stops at closing time and resumes on the next opening; urgent work
-(outage repairs and the team's urgent severities), once started, runs to the end at full pace,
-with up to `swarm` idle members sharing it. Effort grows as the team's knowledge of the client's
-systems falls, during onboarding, by the team's effort factor, and while a provider's service is
-degraded after a failure.
+the clock. Peak members (a provider's pool, standby staff) take work only while more than the
+team's `peak_queue` jobs wait for their skill. Non-urgent work stops at closing time and resumes
+at the next opening; urgent work (outage repairs and the team's urgent severities), once started,
+runs to the end at full pace, with up to `swarm` idle members sharing it. Effort grows as the
+team's knowledge of the client's systems falls, during onboarding, by the team's effort factor,
+and while a provider's service is degraded after a failure.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class DeliveryTeam:
         self.on_call = team.on_call
         self.on_call_staff = team.on_call_staff
         self.swarm = team.swarm
+        self.peak_queue = team.peak_queue
         self.effort_factor = team.effort_factor
         self.effort_sensitivity = [s.effort_sensitivity for s in services]
         self.repair_sensitivity = [s.repair_sensitivity for s in services]
@@ -152,7 +154,7 @@ class DeliveryTeam:
             if q and (best is None or q[0] < best):
                 best = q[0]
                 best_q = q
-        if best is None:
+        if best is None or (slot.peak and len(best_q) <= self.peak_queue):
             return None
         if self.always:
             mode = _ALWAYS

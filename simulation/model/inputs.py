@@ -138,6 +138,7 @@ class MemberInput:
     skills: tuple[int, ...]
     annual_cost_eur: float  # salary with on-costs (x seat factor); 0 for a provider's staff
     category: str  # cost category of the salary
+    peak: bool = False  # joins only while more than the team's `peak_queue` jobs wait
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ class TeamInput:
     called_out: tuple[bool, ...]  # by priority: worth a night call-out (on-call coverage)
     on_call_staff: int
     swarm: int
+    peak_queue: int
     effort_factor: float
     half_lives_years: tuple[float, ...]  # knowledge half-life by skill
     key_person_shares: dict[int, float]  # service index -> share of know-how of a key person
@@ -291,13 +293,13 @@ class _Builder:
         self,
         name: str,
         employer: str,
-        members: list[tuple[str, tuple[str, ...], float, str]],
+        members: list[tuple[str, tuple[str, ...], float, str, bool]],
         staff: StaffPolicy,
         rules: DeliveryRules,
         coverage: Coverage,
         services: list[str],
     ) -> None:
-        """Translate one delivery team; `members` are (key, skills, annual salary, category)."""
+        """Translate one delivery team; `members` are (key, skills, salary, category, peak)."""
         calendar = self.calendar(coverage)
         people = staff_input(staff)
         always = coverage == Coverage.ALWAYS
@@ -317,8 +319,9 @@ class _Builder:
                         skills=tuple(self.skill_index[s] for s in skills),
                         annual_cost_eur=salary * on_costs * seat_factor,
                         category=category,
+                        peak=peak,
                     )
-                    for key, skills, salary, category in members
+                    for key, skills, salary, category, peak in members
                 ),
                 staff=people,
                 calendar=calendar,
@@ -330,6 +333,7 @@ class _Builder:
                 called_out=called_out,
                 on_call_staff=int(rules.on_call_staff),
                 swarm=int(rules.swarm),
+                peak_queue=int(rules.peak_queue),
                 effort_factor=float(rules.effort_factor),
                 half_lives_years=self.half_lives(staff),
                 key_person_shares=self.key_shares(services),
@@ -365,12 +369,14 @@ def _urgency(rules: DeliveryRules, coverage: Coverage) -> tuple[tuple[bool, ...]
 def _in_house_team(b: _Builder) -> None:
     spec = b.spec
     members = []
-    for role_id, count in spec.team.roles.items():
-        role = spec.roles.get(role_id)
-        for i in range(count if role is not None else 0):
-            salary = float(role.annual_salary_eur)
-            members.append((f"{role_id}#{i}", role.skills, salary, role.cost_category.value))
-    if not members:
+    for peak, roles in ((False, spec.team.roles), (True, spec.team.peak_roles)):
+        for role_id, count in roles.items():
+            role = spec.roles.get(role_id)
+            for i in range(count if role is not None else 0):
+                key = f"{role_id}#{'peak' if peak else ''}{i}"
+                salary = float(role.annual_salary_eur)
+                members.append((key, role.skills, salary, role.cost_category.value, peak))
+    if not any(not m[4] for m in members):
         return
     services = [sid for sid in b.service_ids if spec.is_internal(sid)]
     b.add_team(COMPANY, COMPANY, members, spec.staff, spec.team, spec.team.coverage, services)
@@ -386,7 +392,11 @@ def _provider_teams(b: _Builder) -> None:
         contract = provider.contracts[sid]
         skill = spec.services[sid].skill
         name = f"{pid}:{sid}"
-        members = [(f"{name}#{i}", (skill,), 0.0, "personnel") for i in range(contract.team.agents)]
+        team = contract.team
+        members = [(f"{name}#{i}", (skill,), 0.0, "personnel", False) for i in range(team.agents)]
+        members += [
+            (f"{name}#peak{i}", (skill,), 0.0, "personnel", True) for i in range(team.peak_agents)
+        ]
         staff = merged_staff(spec.staff, provider.staff, contract.team.staff)
         rules = contract.team.model_copy(
             update={

@@ -40,6 +40,7 @@ class Slot:
     skills: tuple[int, ...]  # skill indices
     annual_cost_eur: float  # salary with on-costs, in year-0 prices (0 at a provider)
     category: str  # cost category of the salary
+    peak: bool = False  # joins only while the queue is long
     present: bool = True
     hired_at: float = -math.inf
     k_ref: list[float] = field(default_factory=list)  # knowledge per skill index at t_ref
@@ -78,7 +79,7 @@ class Slot:
 
 
 def _slot(member: MemberInput) -> Slot:
-    return Slot(member.key, member.skills, member.annual_cost_eur, member.category)
+    return Slot(member.key, member.skills, member.annual_cost_eur, member.category, member.peak)
 
 
 class Workforce:
