@@ -393,10 +393,9 @@ def _provider_teams(b: _Builder) -> None:
         skill = spec.services[sid].skill
         name = f"{pid}:{sid}"
         team = contract.team
-        members = [(f"{name}#{i}", (skill,), 0.0, "personnel", False) for i in range(team.agents)]
-        members += [
-            (f"{name}#peak{i}", (skill,), 0.0, "personnel", True) for i in range(team.peak_agents)
-        ]
+        agents, peak = int(team.agents), int(team.peak_agents)  # a sweep may set floats
+        members = [(f"{name}#{i}", (skill,), 0.0, "personnel", False) for i in range(agents)]
+        members += [(f"{name}#peak{i}", (skill,), 0.0, "personnel", True) for i in range(peak)]
         staff = merged_staff(spec.staff, provider.staff, contract.team.staff)
         rules = contract.team.model_copy(
             update={
