@@ -347,6 +347,55 @@ INVALID = [
         r"greater than or equal to 1",
         id="zero-runs",
     ),
+    pytest.param(
+        {"providers": {"msp": {"contracts": {"service_desk": {"response_hours": {"P1": 1}}}}}},
+        "providers.msp.contracts.service_desk.response_hours",
+        None,
+        r"simulated by the delivery model; describe the provider's delivery team under `team`",
+        id="contract-response-distribution-removed",
+    ),
+    pytest.param(
+        {"providers": {"msp": {"contracts": {"service_desk": {"team": {"agents": 0}}}}}},
+        "providers.msp.contracts.service_desk.team.agents",
+        "0",
+        r"greater than or equal to 1",
+        id="contract-team-without-agents",
+    ),
+    pytest.param(
+        {"providers": {"msp": {"staff": {"initial_knowledge": 1.5}}}},
+        "providers.msp.staff.initial_knowledge",
+        "1.5",
+        r"a probability between 0 and 1",
+        id="provider-staff-out-of-range",
+    ),
+    pytest.param(
+        {"providers": {"msp": {"contracts": {"infrastructure": {"coverage": "nights"}}}}},
+        "providers.msp.contracts.infrastructure.coverage",
+        "'nights'",
+        r"business_hours.*extended_hours.*on_call.*24x7",
+        id="contract-unknown-service-hours",
+    ),
+    pytest.param(
+        {"scenarios": {"internal": {"team": {"peak_roles": {"wizard": 1}}}}},
+        "scenarios.internal.team.peak_roles.wizard",
+        "'wizard'",
+        r"a role in `roles`",
+        id="team-unknown-peak-role",
+    ),
+    pytest.param(
+        {"scenarios": {"internal": {"team": {"urgent_severities": ["P5"]}}}},
+        "scenarios.internal.team.urgent_severities.0",
+        "'P5'",
+        r"one of P1, P2, P3, P4",
+        id="team-unknown-urgent-severity",
+    ),
+    pytest.param(
+        {"company": {"absence_days_per_year": 300}},
+        "company.absence_days_per_year",
+        "300",
+        r"fewer working days than a year has",
+        id="users-absent-all-year",
+    ),
 ]
 
 
