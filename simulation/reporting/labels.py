@@ -68,6 +68,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "de": "Risiko hoher Kosten: wie wahrscheinlich jede Höhe der Gesamtkosten"
         " (Budget + Risiko) überschritten wird",
     },
+    "cost_exceedance_title_both": {
+        "en": "Risk of high cost: how likely each cost level is exceeded, in total and on budget",
+        "de": "Risiko hoher Kosten: wie wahrscheinlich jede Kostenhöhe überschritten wird,"
+        " gesamt und beim Budget",
+    },
     "downtime_exceedance_title": {
         "en": "Risk of long outages: how likely each amount of downtime is exceeded",
         "de": "Risiko langer Ausfälle: wie wahrscheinlich jede Ausfallzeit überschritten wird",
@@ -123,16 +128,17 @@ _LABELS: dict[str, dict[str, str]] = {
         " nicht abgezinst",
     },
     "fan_subtitle": {
-        "en": "Cumulative cost per option: median and the ranges that hold the middle 50% and"
-        " 80% of {runs} simulated futures",
-        "de": "Kumulierte Kosten je Option: Median und die Bereiche der mittleren 50 % und 80 %"
-        " von {runs} simulierten Verläufen",
+        "en": "Cumulative total cost per option: median and the ranges that hold the middle 50%"
+        " and 80% of {runs} simulated futures",
+        "de": "Kumulierte Gesamtkosten je Option: Median und die Bereiche der mittleren 50 % und"
+        " 80 % von {runs} simulierten Verläufen",
     },
     "fan_x_axis": {"en": "Years from start", "de": "Jahre ab Start"},
     "fan_y_axis": {
         "en": "Cumulative total cost, not discounted (EUR)",
         "de": "Kumulierte Gesamtkosten, nicht abgezinst (EUR)",
     },
+    "fan_median": {"en": "Median of total cost", "de": "Median der Gesamtkosten"},
     "fan_budget": {"en": "Median of budget cost alone", "de": "Median der Budgetkosten allein"},
     "median": {"en": "Median", "de": "Median"},
     "band_50": {"en": "Middle 50% of futures (P25–P75)", "de": "Mittlere 50 % (P25–P75)"},
@@ -215,8 +221,7 @@ _LABELS: dict[str, dict[str, str]] = {
     # -- paired difference ----------------------------------------------------------------------
     "paired_title": {
         "en": "{a} versus {b}: difference in total cost (budget + risk) in each simulated future",
-        "de": "{a} gegenüber {b}: Unterschied der Gesamtkosten (Budget + Risiko) je simuliertem"
-        " Verlauf",
+        "de": "{a} gegenüber {b}: Unterschied der Gesamtkosten (Budget + Risiko) je Verlauf",
     },
     "paired_subtitle_npv": {
         "en": "Both options face the same {runs} simulated futures; difference of the net present"

@@ -538,6 +538,21 @@ def _bin_width(groups: Iterable[np.ndarray], lo: float, hi: float) -> float:
 # -- cost distributions ---------------------------------------------------------------------------
 
 
+def _one_distribution(ax, v: np.ndarray, bins: np.ndarray, colour: str, legend: str) -> np.ndarray:
+    """A scenario's histogram (light fill, outline) with its mean (dashed) and P95 (dotted);
+    returns the bar heights (shares of the scenario's replications)."""
+    weights = np.full(v.size, 1 / v.size)
+    heights, _, _ = ax.hist(
+        v, bins=bins, weights=weights, histtype="stepfilled", alpha=0.18, color=colour, lw=0
+    )
+    ax.hist(
+        v, bins=bins, weights=weights, histtype="step", linewidth=2.2, color=colour, label=legend
+    )
+    ax.axvline(float(v.mean()), color=colour, linewidth=1.8, linestyle=(0, (6, 3)))
+    ax.axvline(float(np.percentile(v, 95)), color=colour, linewidth=2.2, linestyle=(0, (1, 2)))
+    return heights
+
+
 #: The budget-only column that goes with a total cost column.
 _BUDGET_COLUMNS = {"cost_npv_eur": "cost_budget_npv_eur", "cost_total_eur": "cost_budget_total_eur"}
 
@@ -578,38 +593,18 @@ def plot_cost_distributions(
         data: dict[str, Any] = {"bins": bins, "scenarios": {}}
         tallest = 0.0
         for s, v in values.items():
-            colour = ctx.colour(s)
-            weights = np.full(v.size, 1 / v.size)
-            heights, _, _ = ax.hist(
-                v,
-                bins=bins,
-                weights=weights,
-                histtype="stepfilled",
-                alpha=0.18,
-                color=colour,
-                linewidth=0,
-            )
-            mean, p95 = float(v.mean()), float(np.percentile(v, 95))
             rows = replications.loc[replications["scenario"] == s]
             budget = float(rows[budget_column].mean()) if budget_column else None
-            ax.hist(
-                v,
-                bins=bins,
-                weights=weights,
-                histtype="step",
-                linewidth=2.2,
-                color=colour,
-                label=label(
-                    "distribution_legend_budget" if budget_column else "distribution_legend",
-                    lang,
-                    name=ctx.scenario_label(s),
-                    mean=format_eur_short(mean, lang),
-                    p95=format_eur_short(p95, lang),
-                    budget=format_eur_short(budget or 0.0, lang),
-                ),
+            mean, p95 = float(v.mean()), float(np.percentile(v, 95))
+            legend = label(
+                "distribution_legend_budget" if budget_column else "distribution_legend",
+                lang,
+                name=ctx.scenario_label(s),
+                mean=format_eur_short(mean, lang),
+                p95=format_eur_short(p95, lang),
+                budget=format_eur_short(budget or 0.0, lang),
             )
-            ax.axvline(mean, color=colour, linewidth=1.8, linestyle=(0, (6, 3)))
-            ax.axvline(p95, color=colour, linewidth=2.2, linestyle=(0, (1, 2)))
+            heights = _one_distribution(ax, v, bins, ctx.colour(s), legend)
             tallest = max(tallest, float(heights.max()))
             data["scenarios"][s] = {
                 "heights": heights,
@@ -667,7 +662,7 @@ def _exceedance_texts(ctx: FigureContext, cost: bool, column: str, both: bool) -
         x_key = "cost_npv_x_axis_both" if npv else "cost_total_x_axis_both"
     subtitle_key = "exceedance_subtitle_budget" if both else "exceedance_subtitle"
     return (
-        label("cost_exceedance_title", lang),
+        label("cost_exceedance_title_both" if both else "cost_exceedance_title", lang),
         label(subtitle_key, lang, runs=_runs(ctx)),
         label(x_key, lang, years=years),
     )
@@ -714,6 +709,36 @@ def _reference_levels(ax, lang: str) -> None:
         text.set_gid(key)
 
 
+def _probability_axis(ax, log_y: bool, y_floor: float, lang: str) -> None:
+    """A y axis of probabilities: 0 to 100 % or logarithmic down to `y_floor`."""
+    if log_y:
+        ax.set_yscale("log")
+        ax.set_ylim(y_floor * 0.7, 1.15)
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.set_ylim(0, 1.03)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(PercentFormatter(lang))
+
+
+def _exceedance_legend(ax, n_scenarios: int, both: bool, lang: str) -> None:
+    """The scenarios' (total) curves; with budget curves also a key to solid and dashed."""
+    handles = ax.get_lines()[:n_scenarios]
+    if both:
+        handles += [
+            Line2D([], [], color=DARK, linewidth=2.6, label=label("line_total", lang)),
+            Line2D(
+                [],
+                [],
+                color=DARK,
+                linewidth=2.0,
+                linestyle=(0, (6, 2.5)),
+                label=label("line_budget", lang),
+            ),
+        ]
+    _legend_box(ax.legend(handles=handles, loc="upper right", fontsize=14))
+
+
 def plot_exceedance(
     curve: pd.DataFrame,
     ctx: FigureContext,
@@ -751,14 +776,7 @@ def plot_exceedance(
         if both:
             data["budget"] = _exceedance_lines(ax, budget_curve, ctx, log_y, budget=True)
         _reference_levels(ax, lang)
-        if log_y:
-            ax.set_yscale("log")
-            ax.set_ylim(y_floor * 0.7, 1.15)
-            ax.yaxis.set_minor_formatter(NullFormatter())
-        else:
-            ax.set_ylim(0, 1.03)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(PercentFormatter(lang))
+        _probability_axis(ax, log_y, y_floor, lang)
         ax.xaxis.set_major_formatter(EuroFormatter(lang) if cost else NumberFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(8))
         xs = curves["x"].to_numpy(float)
@@ -767,20 +785,7 @@ def plot_exceedance(
         ax.set_xlabel(x_label)
         ax.set_ylabel(label("cost_exceed_axis" if cost else "downtime_exceed_axis", lang))
         if data["scenarios"]:
-            handles = ax.get_lines()[: len(data["scenarios"])]
-            if both:
-                handles += [
-                    Line2D([], [], color=NEUTRAL, linewidth=2.6, label=label("line_total", lang)),
-                    Line2D(
-                        [],
-                        [],
-                        color=NEUTRAL,
-                        linewidth=2.0,
-                        linestyle=(0, (6, 2.5)),
-                        label=label("line_budget", lang),
-                    ),
-                ]
-            _legend_box(ax.legend(handles=handles, loc="upper right", fontsize=14))
+            _exceedance_legend(ax, len(data["scenarios"]), both, lang)
         return _result(fig, out_base, ctx, data)
 
 
@@ -891,7 +896,7 @@ def plot_fan_chart(
 def _fan_legend(fig: Figure, lang: str, budget: bool) -> None:
     grey = "#7f7f7f"
     handles = [
-        Line2D([], [], color=grey, linewidth=2.6, label=label("median", lang)),
+        Line2D([], [], color=grey, linewidth=2.6, label=label("fan_median", lang)),
         Patch(facecolor=grey, alpha=0.55, label=label("band_50", lang)),
         Patch(facecolor=grey, alpha=0.22, label=label("band_80", lang)),
     ]
@@ -1171,6 +1176,44 @@ def _cheapest_lines(fig: Figure, ax, x: np.ndarray, lines: list[str]) -> None:
         _fit_width(text, 0.8 * slot, renderer)
 
 
+def _total_labels(ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: str) -> None:
+    """The total written above each bar, the P95 of total cost beside its whisker's top."""
+    for xi, total, high in zip(x, totals, p95, strict=True):
+        ax.annotate(
+            label("total", lang, value=format_eur_short(float(total), lang)),
+            (xi, total),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=14,
+            fontweight="bold",
+            color=DARK,
+        )
+        ax.annotate(
+            label("p95_value", lang, value=format_eur_short(float(high), lang)),
+            (xi + 0.3, high),
+            xytext=(12, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=12,
+            color=NEUTRAL,
+        )
+
+
+def _option_axis(ax, ctx: FigureContext, x: np.ndarray, scenarios: list[str]) -> None:
+    """Options on x (names bold in their colours), euros on y."""
+    ax.set_xticks(x, [_wrap(ctx.scenario_label(s), 22) for s in scenarios], fontsize=15)
+    for tick, s in zip(ax.get_xticklabels(), scenarios, strict=True):
+        tick.set_color(ctx.colour(s))
+        tick.set_fontweight("bold")
+    ax.tick_params(axis="x", length=0)
+    ax.grid(axis="x", visible=False)
+    ax.yaxis.set_major_formatter(EuroFormatter(ctx.lang))
+    ax.yaxis.set_major_locator(MaxNLocator(7))
+
+
 def plot_cost_budget_risk(
     table: pd.DataFrame,
     ctx: FigureContext,
@@ -1204,39 +1247,10 @@ def plot_cost_budget_risk(
         top = float(np.nanmax([column["total_p95"].max(), column["total_mean"].max()]))
         ax.set_ylim(0, top * 1.12)
         ax.set_xlim(-0.6, len(scenarios) - 0.25)
-        for xi, p95 in zip(x, column["total_p95"], strict=True):
-            ax.annotate(
-                label("p95_value", lang, value=format_eur_short(float(p95), lang)),
-                (xi + 0.3, p95),
-                xytext=(12, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=12,
-                color=NEUTRAL,
-            )
-        for xi, total in zip(x, column["total_mean"], strict=True):
-            ax.annotate(
-                label("total", lang, value=format_eur_short(float(total), lang)),
-                (xi, total),
-                xytext=(0, 6),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=14,
-                fontweight="bold",
-                color=DARK,
-            )
+        _total_labels(ax, x, column["total_mean"], column["total_p95"], lang)
         _segment_values(fig, ax, budget_bars, column["budget_mean"], lang)
         _segment_values(fig, ax, risk_bars, column["risk_mean"], lang)
-        ax.set_xticks(x, [_wrap(ctx.scenario_label(s), 22) for s in scenarios], fontsize=15)
-        for tick, s in zip(ax.get_xticklabels(), scenarios, strict=True):
-            tick.set_color(ctx.colour(s))
-            tick.set_fontweight("bold")
-        ax.tick_params(axis="x", length=0)
-        ax.grid(axis="x", visible=False)
-        ax.yaxis.set_major_formatter(EuroFormatter(lang))
-        ax.yaxis.set_major_locator(MaxNLocator(7))
+        _option_axis(ax, ctx, x, scenarios)
         ax.set_ylabel(label("budget_risk_axis", lang, years=years))
         handles = [budget_bars, risk_bars, budget_caps, total_caps]
         names = [

@@ -160,14 +160,20 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "section_risk": {
         "en": "Risk cost (users' lost time, lost margin, security losses)",
-        "de": "Risikokosten (Arbeitszeitverlust, entgangene Marge, Sicherheitsschäden)",
+        "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheitsschäden)",
     },
     "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
     "section_other": {"en": "Operations and cost items", "de": "Betrieb und Kostenpositionen"},
-    "largest_costs": {"en": "Largest cost items", "de": "Größte Kostenpositionen"},
+    "largest_costs": {
+        "en": "Largest cost items, not discounted",
+        "de": "Größte Kostenpositionen, nicht abgezinst",
+    },
     "group_budget": {"en": "budget", "de": "Budget"},
     "group_risk": {"en": "risk", "de": "Risiko"},
-    "downtime_h": {"en": "Downtime (hours)", "de": "Ausfallzeit (Stunden)"},
+    "downtime_h": {
+        "en": "Downtime in hours (mean / P95)",
+        "de": "Ausfallzeit in Stunden (Mittel / P95)",
+    },
     "sla_breaches": {"en": "SLA breaches", "de": "SLA-Verstöße"},
     "departures": {"en": "Staff departures", "de": "Personalabgänge"},
     "p_cheapest_budget": {
@@ -743,7 +749,7 @@ def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]
     summary = analysis.summary.loc[scenario]
     rows.append(
         [
-            text("downtime_h", lang) + " (mean / P95)",
+            text("downtime_h", lang),
             format_number(summary["downtime_mean_hours"], lang, 1),
             format_number(summary["downtime_p95_hours"], lang, 1),
         ]
@@ -1000,6 +1006,8 @@ SHEET_TEXT = {
     "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
     "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
     "total": {"en": "Total cost", "de": "Gesamtkosten"},
+    "budget_short": {"en": "Budget cost", "de": "Budgetkosten"},
+    "field": {"en": "Field", "de": "Feld"},
     "subtotal_budget": {"en": "Subtotal: budget cost", "de": "Zwischensumme Budgetkosten"},
     "subtotal_risk": {"en": "Subtotal: risk cost", "de": "Zwischensumme Risikokosten"},
     "total_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
@@ -1057,11 +1065,18 @@ def write_excel_report(
 ) -> Path:
     """A workbook: summary (budget, risk, total), recommendation on each basis, comparison,
     risk metrics per basis, grouped breakdown, yearly cost, per-replication data, assumptions."""
+    lang = ctx.lang
+    bases = {
+        b: SHEET_TEXT[b if b != "budget" else "budget_short"][lang] for b in ("budget", "total")
+    }
+    choices = analysis.choices.T.rename(columns=bases)
+    choices.index.name = SHEET_TEXT["field"][lang]
     comparison = pd.DataFrame()
     if analysis.comparison is not None:
         comparison = pd.DataFrame(
-            {"budget": analysis.budget_comparison, "total": analysis.comparison}
+            {bases["budget"]: analysis.budget_comparison, bases["total"]: analysis.comparison}
         )
+        comparison.index.name = SHEET_TEXT["field"][lang]
     meta = analysis.metadata
     info = pd.DataFrame(
         [
@@ -1076,7 +1091,7 @@ def write_excel_report(
     tmp = path.with_name(f".{path.name}.tmp.xlsx")
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         summary_sheet(analysis, ctx).to_excel(writer, sheet_name="Summary")
-        analysis.choices.T.to_excel(writer, sheet_name="Recommendation")
+        choices.to_excel(writer, sheet_name="Recommendation")
         comparison.to_excel(writer, sheet_name="Comparison")
         risk.to_excel(writer, sheet_name="Risk metrics", index=False)
         breakdown_sheet(analysis, ctx).to_excel(writer, sheet_name="Cost breakdown", index=False)
