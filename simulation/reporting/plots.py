@@ -38,6 +38,7 @@ from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from simulation.model.ledger import RISK_CATEGORIES
 from simulation.reporting.labels import (
+    NBSP,
     category_label,
     format_eur_short,
     format_number,
@@ -969,8 +970,7 @@ def _stack(ax, frame: pd.DataFrame, categories: list[str], lang: str) -> dict[st
 
 def _group_brackets(fig: Figure, ax, spans: dict, groups: dict, lang: str) -> list:
     """Above each bar, a bracket over its budget part and one over its risk part, each with
-    the group's subtotal; the two labels are pushed apart when a part is too short for its."""
-    renderer = fig.canvas.get_renderer()
+    the group's subtotal (`_place_group_labels` keeps the labels apart and inside)."""
     texts = []
     for j, s in enumerate(spans):
         pair = []
@@ -997,17 +997,30 @@ def _group_brackets(fig: Figure, ax, spans: dict, groups: dict, lang: str) -> li
                 color=DARK,
                 transform=ax.transData + ScaledTranslation(0, 2 / 72, fig.dpi_scale_trans),
             )
-            pair.append((text, start, end))
-        if len(pair) == 2:
-            (first, _, first_end), (second, second_start, _) = pair
-            fig.draw_without_rendering()
-            if first.get_window_extent(renderer).overlaps(second.get_window_extent(renderer)):
-                first.set_horizontalalignment("right")
-                first.set_x(first_end)
-                second.set_horizontalalignment("left")
-                second.set_x(second_start)
-        texts += [t for t, _, _ in pair]
+            pair.append(text)
+        texts += pair
+        _place_group_labels(fig, ax, pair)
     return texts
+
+
+def _place_group_labels(fig: Figure, ax, pair: list) -> None:
+    """Each label centred over its bracket unless it would stick out left of the axes (then
+    it starts at the axes' left edge); the second label starts after the first when they
+    would touch."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    left_edge = ax.get_window_extent(renderer).x0
+    for text in pair:
+        box = text.get_window_extent(renderer)
+        if box.x0 < left_edge:
+            text.set_horizontalalignment("left")
+            text.set_x(to_data.transform((left_edge + 0.06 * fig.dpi, 0))[0])
+    if len(pair) == 2:
+        first, second = (t.get_window_extent(renderer) for t in pair)
+        if first.expanded(1.06, 1.0).overlaps(second):
+            pair[1].set_horizontalalignment("left")
+            pair[1].set_x(to_data.transform((first.x1 + 0.15 * fig.dpi, 0))[0])
 
 
 def _grouped_legend(fig: Figure, handles: dict, lang: str):
@@ -1128,27 +1141,40 @@ def _whiskers(ax, x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: str)
     return caps
 
 
+def _two_lines(amount: str) -> str:
+    """An amount on two lines, number above unit: "2,0\nMio. €" (German); English unchanged."""
+    number, _, unit = amount.partition(NBSP)
+    return f"{number}\n{unit}" if unit else amount
+
+
 def _segment_values(fig: Figure, ax, bars, values: np.ndarray, lang: str) -> list:
-    """Each segment's value written in white in its middle, where the segment is tall enough."""
+    """Each segment's value written in white in its middle: on one line, or on two where the
+    bar is narrow; left out where the segment is too small for it."""
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     written = []
     for patch, value in zip(bars.patches, values, strict=True):
-        if patch.get_window_extent(renderer).height < 0.32 * fig.dpi:
-            continue
-        written.append(
-            ax.text(
-                patch.get_x() + patch.get_width() / 2,
-                patch.get_y() + patch.get_height() / 2,
-                format_eur_short(float(value), lang),
-                ha="center",
-                va="center",
-                fontsize=14,
-                fontweight="bold",
-                color="white",
-                zorder=4,
-            )
+        box = patch.get_window_extent(renderer)
+        amount = format_eur_short(float(value), lang)
+        text = ax.text(
+            patch.get_x() + patch.get_width() / 2,
+            patch.get_y() + patch.get_height() / 2,
+            amount,
+            ha="center",
+            va="center",
+            fontsize=14,
+            fontweight="bold",
+            color="white",
+            zorder=4,
+            linespacing=1.1,
         )
+        if text.get_window_extent(renderer).width > 0.92 * box.width:
+            text.set_text(_two_lines(amount))
+        inner = text.get_window_extent(renderer)
+        if inner.width > 0.92 * box.width or inner.height > 0.85 * box.height:
+            text.remove()
+            continue
+        written.append(text)
     return written
 
 
@@ -1176,11 +1202,17 @@ def _cheapest_lines(fig: Figure, ax, x: np.ndarray, lines: list[str]) -> None:
         _fit_width(text, 0.8 * slot, renderer)
 
 
-def _total_labels(ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: str) -> None:
-    """The total written above each bar, the P95 of total cost beside its whisker's top."""
+def _total_labels(fig: Figure, ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: str):
+    """The total written above each bar (on two lines where one would reach the whiskers);
+    the P95 of total cost beside its whisker's top where there is room before the next bar."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    unit = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]  # px per bar
+    right = ax.get_window_extent(renderer).x1
     for xi, total, high in zip(x, totals, p95, strict=True):
-        ax.annotate(
-            label("total", lang, value=format_eur_short(float(total), lang)),
+        value = format_eur_short(float(total), lang)
+        text = ax.annotate(
+            label("total", lang, value=value),
             (xi, total),
             xytext=(0, 6),
             textcoords="offset points",
@@ -1189,8 +1221,11 @@ def _total_labels(ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: 
             fontsize=14,
             fontweight="bold",
             color=DARK,
+            linespacing=1.1,
         )
-        ax.annotate(
+        if text.get_window_extent(renderer).width > 0.54 * unit:
+            text.set_text(label("total", lang, value="\n" + value).replace(" \n", "\n"))
+        note = ax.annotate(
             label("p95_value", lang, value=format_eur_short(float(high), lang)),
             (xi + 0.3, high),
             xytext=(12, 0),
@@ -1200,6 +1235,9 @@ def _total_labels(ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: 
             fontsize=12,
             color=NEUTRAL,
         )
+        room = min(ax.transData.transform((xi + 0.78, 0))[0], right)
+        if note.get_window_extent(renderer).x1 > room:
+            note.remove()
 
 
 def _option_axis(ax, ctx: FigureContext, x: np.ndarray, scenarios: list[str]) -> None:
@@ -1247,9 +1285,6 @@ def plot_cost_budget_risk(
         top = float(np.nanmax([column["total_p95"].max(), column["total_mean"].max()]))
         ax.set_ylim(0, top * 1.12)
         ax.set_xlim(-0.6, len(scenarios) - 0.25)
-        _total_labels(ax, x, column["total_mean"], column["total_p95"], lang)
-        _segment_values(fig, ax, budget_bars, column["budget_mean"], lang)
-        _segment_values(fig, ax, risk_bars, column["risk_mean"], lang)
         _option_axis(ax, ctx, x, scenarios)
         ax.set_ylabel(label("budget_risk_axis", lang, years=years))
         handles = [budget_bars, risk_bars, budget_caps, total_caps]
@@ -1269,6 +1304,10 @@ def plot_cost_budget_risk(
                 for s in scenarios
             ]
             _cheapest_lines(fig, ax, x, lines)
+        # the values last: they are placed to fit the final layout
+        _total_labels(fig, ax, x, column["total_mean"], column["total_p95"], lang)
+        _segment_values(fig, ax, budget_bars, column["budget_mean"], lang)
+        _segment_values(fig, ax, risk_bars, column["risk_mean"], lang)
         data = {
             "scenarios": scenarios,
             "x": x,
