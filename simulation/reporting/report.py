@@ -163,13 +163,16 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheitsschäden)",
     },
     "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
-    "section_other": {"en": "Operations and cost items", "de": "Betrieb und Kostenpositionen"},
-    "largest_costs": {
-        "en": "Largest cost items, not discounted",
-        "de": "Größte Kostenpositionen, nicht abgezinst",
+    "section_other": {
+        "en": "Cheapest option and operations",
+        "de": "Günstigste Option und Betrieb",
     },
-    "group_budget": {"en": "budget", "de": "Budget"},
-    "group_risk": {"en": "risk", "de": "Risiko"},
+    "largest_costs": {
+        "en": "Largest cost items (mean, not discounted)",
+        "de": "Größte Kostenpositionen (Mittel, nicht abgezinst)",
+    },
+    "group_budget": {"en": "budget cost", "de": "Budgetkosten"},
+    "group_risk": {"en": "risk cost", "de": "Risikokosten"},
     "downtime_h": {
         "en": "Downtime in hours (mean / P95)",
         "de": "Ausfallzeit in Stunden (Mittel / P95)",
@@ -758,11 +761,11 @@ def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]
         [text("sla_breaches", lang), format_number(summary["sla_breaches_mean"], lang, 1), ""]
     )
     rows.append([text("departures", lang), format_number(summary["departures_mean"], lang, 1), ""])
+    rows.append([text("largest_costs", lang), "", ""])
     top = analysis.breakdown.loc[scenario].sort_values(ascending=False).head(4)
     for category, value in top.items():
         group = text("group_risk" if category in RISK_CATEGORIES else "group_budget", lang)
-        name = f"{text('largest_costs', lang)}: {category_label(category, lang)} ({group})"
-        rows.append([name, format_eur(value, lang), ""])
+        rows.append([f"{category_label(category, lang)} – {group}", format_eur(value, lang), ""])
     return rows
 
 
