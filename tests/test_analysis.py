@@ -8,8 +8,10 @@ import pytest
 from scipy import stats
 
 from simulation.analysis import (
+    COST_BASES,
     RISK_METRICS,
     bootstrap_ci,
+    budget_risk_table,
     cheapest_table,
     compare_pair,
     cost_breakdown,
@@ -19,16 +21,19 @@ from simulation.analysis import (
     exceedance_curve,
     exceedance_probability,
     expected_shortfall,
+    grouped_cost_breakdown,
     paired_difference,
     probability_cheapest,
+    recommendations,
     risk_metrics,
     risk_table,
     sla_versus_loss,
     summary_table,
     value_at_risk,
+    winners_disagree,
     yearly_costs,
 )
-from simulation.model.ledger import COST_CATEGORIES
+from simulation.model.ledger import COST_CATEGORIES, COST_GROUPS
 
 SCENARIOS = ["internal", "external", "hybrid"]
 SERVICES = ["service_desk", "infrastructure"]
@@ -491,6 +496,21 @@ def test_functions_work_on_real_results(tmp_path, default_config_path) -> None:
     assert (sla["service_credits_eur"] >= 0).all()
     assert (sla["business_loss_eur"] > 0).all()
 
+    sides = budget_risk_table(replications, order)
+    np.testing.assert_allclose(sides["budget_mean"] + sides["risk_mean"], sides["total_mean"])
+    np.testing.assert_allclose(sides["total_mean"], summary["npv_mean_eur"])
+    np.testing.assert_allclose(sides["budget_p95"], summary["budget_npv_p95_eur"])
+    grouped = grouped_cost_breakdown(replications, order)
+    np.testing.assert_allclose(grouped[("total", "total")], means, rtol=1e-9)
+    np.testing.assert_allclose(
+        grouped["budget"].drop(columns="subtotal").sum(axis=1),
+        grouped[("budget", "subtotal")],
+        rtol=1e-9,
+    )
+    chosen = recommendations(replications, order)
+    assert chosen.loc["total", "recommended"] == summary["npv_mean_eur"].idxmin()
+    assert chosen.loc["budget", "recommended"] == summary["budget_npv_mean_eur"].idxmin()
+
 
 def test_cvar_never_exceeds_the_sample_maximum():
     from simulation.analysis import expected_shortfall
@@ -503,3 +523,88 @@ def test_cvar_never_exceeds_the_sample_maximum():
     for n in (3, 7, 19, 50):
         sample = rng.lognormal(size=n)
         assert expected_shortfall(sample, 0.95) <= sample.max() + 1e-12
+
+
+# --- budget cost and risk cost side by side -------------------------------------------------------
+
+
+def budget_risk_frame() -> pd.DataFrame:
+    """Four replications of two options by hand: B is cheaper on budget, A in total."""
+    budget = {"a": [10.0, 12.0, 11.0, 9.0], "b": [8.0, 9.0, 10.0, 9.0]}
+    risk = {"a": [2.0, 3.0, 1.0, 2.0], "b": [6.0, 7.0, 5.0, 6.0]}
+    rows = [
+        {
+            "scenario": s,
+            "replication": r,
+            "cost_budget_npv_eur": budget[s][r],
+            "cost_risk_npv_eur": risk[s][r],
+            "cost_npv_eur": budget[s][r] + risk[s][r],
+        }
+        for s in ("a", "b")
+        for r in range(4)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_budget_risk_table_adds_up_and_matches_numpy() -> None:
+    frame = budget_risk_frame()
+    table = budget_risk_table(frame)
+    assert list(table.index) == ["a", "b"]
+    np.testing.assert_allclose(table["budget_mean"] + table["risk_mean"], table["total_mean"])
+    for basis, column in COST_BASES.items():
+        values = frame.loc[frame["scenario"] == "b", column].to_numpy()
+        assert table.loc["b", f"{basis}_mean"] == pytest.approx(values.mean())
+        assert table.loc["b", f"{basis}_p95"] == pytest.approx(np.quantile(values, 0.95))
+        assert table.loc["b", f"{basis}_p5"] == pytest.approx(np.quantile(values, 0.05))
+        half = stats.t.ppf(0.975, 3) * values.std(ddof=1) / 2
+        assert table.loc["b", f"{basis}_ci_high"] == pytest.approx(values.mean() + half)
+    assert list(budget_risk_table(frame, ["b", "a"]).index) == ["b", "a"]
+
+
+def test_recommendations_on_each_basis_on_a_hand_case() -> None:
+    frame = budget_risk_frame()
+    table = recommendations(frame)
+    assert list(table.index) == ["budget", "risk", "total"]
+    assert table.loc["budget", "recommended"] == "b"
+    assert table.loc["total", "recommended"] == "a"
+    assert winners_disagree(table)
+    assert not winners_disagree(table, "risk", "total")
+    budget = table.loc["budget"]
+    assert budget["saving_eur"] == pytest.approx(42 / 4 - 36 / 4)
+    pair = compare_pair(frame, "b", "a", "cost_budget_npv_eur")
+    assert budget["saving_ci_low_eur"] == pytest.approx(-pair["ci_high"])
+    assert budget["saving_ci_high_eur"] == pytest.approx(-pair["ci_low"])
+    assert budget["p_cheaper_than_runner_up"] == pytest.approx(0.75 + 0.125)  # one tie
+    cheapest = cheapest_table(frame, "cost_npv_eur")
+    assert table.loc["total", "p_cheapest"] == pytest.approx(cheapest.loc["a", "p_cheapest"])
+    assert table.loc["total", "p_cheapest_ci_low"] == pytest.approx(cheapest.loc["a", "ci_low"])
+    assert table.loc["total", "runner_up"] == "b"
+    assert table.loc["total", "mean_eur"] == pytest.approx(12.5)
+    single = recommendations(frame[frame["scenario"] == "a"], bases=["total"])
+    assert single.loc["total", "runner_up"] is None
+    assert np.isnan(single.loc["total", "saving_eur"])
+    with pytest.raises(ValueError, match="unknown cost bases"):
+        recommendations(frame, bases=["cash"])
+
+
+def test_grouped_breakdown_subtotals_sum_to_the_totals(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    replications, _ = frames
+    replications = replications.copy()
+    for group, members in COST_GROUPS.items():
+        columns = [f"cost_{c}_eur" for c in members]
+        replications[f"cost_{group}_total_eur"] = replications[columns].sum(axis=1)
+    table = grouped_cost_breakdown(replications, ["hybrid", "internal"])
+    assert list(table.index) == ["hybrid", "internal"]
+    assert list(table.columns.get_level_values("group").unique()) == ["budget", "risk", "total"]
+    for group, members in COST_GROUPS.items():
+        assert list(table[group].columns) == [*members, "subtotal"]
+        np.testing.assert_allclose(
+            table[group][list(members)].sum(axis=1), table[group]["subtotal"]
+        )
+    np.testing.assert_allclose(
+        table[("budget", "subtotal")] + table[("risk", "subtotal")], table[("total", "total")]
+    )
+    means = replications.groupby("scenario")["cost_total_eur"].mean()
+    np.testing.assert_allclose(table[("total", "total")], means.loc[["hybrid", "internal"]])

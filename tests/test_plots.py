@@ -17,6 +17,7 @@ from figure_helpers import assert_readable_layout, texts_of, tick_texts
 from matplotlib import colors as mcolors
 from PIL import Image
 
+from simulation import analysis as an
 from simulation.reporting import plots
 from simulation.reporting.labels import (
     category_label,
@@ -70,19 +71,37 @@ METADATA = {
 
 
 def replications_frame() -> pd.DataFrame:
+    """Total cost per replication, split into budget (about half) and risk cost."""
     rng = np.random.default_rng(7)
     parts = []
     for mean, scenario in zip((5.9e6, 4.0e6, 4.5e6), SCENARIOS, strict=True):
+        total = rng.lognormal(np.log(mean), 0.15, 200)
+        budget = total * rng.uniform(0.45, 0.6, 200)
         parts.append(
             pd.DataFrame(
                 {
                     "scenario": scenario,
                     "replication": np.arange(200),
-                    "cost_npv_eur": rng.lognormal(np.log(mean), 0.15, 200),
+                    "cost_budget_npv_eur": budget,
+                    "cost_risk_npv_eur": total - budget,
+                    "cost_npv_eur": total,
                 }
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def budget_risk_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analysis numbers behind the budget/risk figure: `budget_risk_table` and P(cheapest)
+    on budget and on total cost."""
+    reps = replications_frame()
+    cheapest = pd.DataFrame(
+        {
+            "p_cheapest_budget": an.probability_cheapest(reps, "cost_budget_npv_eur"),
+            "p_cheapest": an.probability_cheapest(reps),
+        }
+    )
+    return an.budget_risk_table(reps), cheapest
 
 
 def exceedance_frame() -> pd.DataFrame:
@@ -92,6 +111,24 @@ def exceedance_frame() -> pd.DataFrame:
         for s, lo in zip(SCENARIOS, (4.5e6, 3.0e6, 3.5e6), strict=True)
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def budget_curve_frame() -> pd.DataFrame:
+    """Exceedance curves of budget cost alone: lower and steeper than the totals."""
+    x = np.linspace(1.5e6, 4e6, 50)
+    parts = [
+        pd.DataFrame({"scenario": s, "x": x, "p_exceed": np.clip(1 - (x - lo) / 1e6, 0, 1)})
+        for s, lo in zip(SCENARIOS, (2.8e6, 1.9e6, 1.7e6), strict=True)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def budget_bands_frame() -> pd.DataFrame:
+    """Cumulative budget cost: a bit more than half the total of `bands_frame`."""
+    bands = bands_frame()
+    numbers = ["mean", "p10", "p25", "p50", "p75", "p90"]
+    bands[numbers] = bands[numbers] * 0.55
+    return bands
 
 
 def bands_frame() -> pd.DataFrame:
@@ -153,6 +190,9 @@ def difference_frame() -> tuple[pd.Series, dict]:
     return difference, comparison
 
 
+BUDGET_COMPARISON = {"a": "internal", "b": "hybrid", "p_a_cheaper": 0.64, "mean_difference": 3e4}
+
+
 # -- rendering, once per language ---------------------------------------------------------------
 
 KINDS = (*plots.FIGURE_STEMS, "paired_difference")
@@ -164,15 +204,23 @@ def render(out_dir: Path, lang: str) -> dict[str, plots.FigureResult]:
     mean, p95 = downtime_frames()
     difference, comparison = difference_frame()
     downtime_curve = exceedance_frame().assign(x=lambda f: f["x"] / 1_000)
+    table, cheapest = budget_risk_frames()
     return {
+        "cost_budget_risk": plots.plot_cost_budget_risk(
+            table, ctx, path("cost_budget_risk"), cheapest=cheapest
+        ),
         "cost_distribution": plots.plot_cost_distributions(
             replications_frame(), ctx, path("cost_distribution")
         ),
-        "cost_exceedance": plots.plot_exceedance(exceedance_frame(), ctx, path("cost_exceedance")),
+        "cost_exceedance": plots.plot_exceedance(
+            exceedance_frame(), ctx, path("cost_exceedance"), budget_curve=budget_curve_frame()
+        ),
         "downtime_exceedance": plots.plot_exceedance(
             downtime_curve, ctx, path("downtime_exceedance"), quantity="downtime", log_y=True
         ),
-        "cost_fan": plots.plot_fan_chart(bands_frame(), ctx, path("cost_fan")),
+        "cost_fan": plots.plot_fan_chart(
+            bands_frame(), ctx, path("cost_fan"), budget_bands=budget_bands_frame()
+        ),
         "cost_breakdown": plots.plot_cost_breakdown(breakdown_frame(), ctx, path("cost_breakdown")),
         "downtime_by_service": plots.plot_downtime_by_service(
             mean, ctx, path("downtime_by_service"), downtime_p95=p95
@@ -183,6 +231,7 @@ def render(out_dir: Path, lang: str) -> dict[str, plots.FigureResult]:
             comparison,
             ctx,
             path(plots.paired_difference_stem("internal", "hybrid")),
+            budget_comparison=BUDGET_COMPARISON,
         ),
     }
 
@@ -343,10 +392,10 @@ def test_german_labels_and_numbers(figures: dict) -> None:
         assert de[kind].data["title"] != en[kind].data["title"], kind
     ax = de["cost_exceedance"].figure.axes[0]
     assert ax.get_ylabel() == "Wahrscheinlichkeit, dass die Kosten x übersteigen"
-    assert ax.get_xlabel() == "x: Barwert der Kosten über 5 Jahre (EUR)"
+    assert ax.get_xlabel() == "x: Kosten über 5 Jahre, Barwert (EUR)"  # total and budget
     ticks = tick_texts(ax)
     assert ticks
-    assert all(re.fullmatch(r"\d+,\d\u00a0Mio\. €", t) for t in ticks), ticks
+    assert all(re.fullmatch(r"\d+(,\d)?\u00a0Mio\. €", t) for t in ticks), ticks
     assert "10 %" in all_text(de["cost_exceedance"].figure)
     percents = tick_texts(ax, "y")
     assert percents
@@ -355,7 +404,7 @@ def test_german_labels_and_numbers(figures: dict) -> None:
     assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+", h) for h in hours), hours  # 1.000 Stunden
     en_ticks = tick_texts(en["cost_exceedance"].figure.axes[0])
     assert en_ticks
-    assert all(re.fullmatch(r"€\d+\.\dm", t) for t in en_ticks), en_ticks
+    assert all(re.fullmatch(r"€\d+(\.\d)?m", t) for t in en_ticks), en_ticks
     breakdown = de["cost_breakdown"].figure
     legend_texts = [t.get_text() for t in breakdown.legends[0].get_texts()]
     assert "Dienstleistergebühren" in legend_texts
@@ -381,9 +430,12 @@ def test_fan_chart_draws_the_input_percentiles(figures: dict) -> None:
         np.testing.assert_array_equal(drawn["x"], (rows["month"].to_numpy() + 1) / 12)
         for q in ("p10", "p25", "p50", "p75", "p90"):
             np.testing.assert_array_equal(drawn[q], rows[q].to_numpy())
-        (median,) = ax.get_lines()
+        median, budget = ax.get_lines()
         np.testing.assert_array_equal(median.get_ydata(), rows["p50"].to_numpy())
         np.testing.assert_array_equal(median.get_xdata(), drawn["x"])
+        budget_rows = budget_bands_frame().query("scenario == @scenario").sort_values("month")
+        np.testing.assert_array_equal(budget.get_ydata(), budget_rows["p50"].to_numpy())
+        assert budget.get_linestyle() == "--"
         outer, inner = ax.collections[:2]
         for band, (low, high) in ((outer, ("p10", "p90")), (inner, ("p25", "p75"))):
             y = band.get_paths()[0].vertices[:, 1]
@@ -393,9 +445,13 @@ def test_fan_chart_draws_the_input_percentiles(figures: dict) -> None:
             assert np.isin(rows[low].to_numpy(), y).all()
         assert mcolors.same_color(median.get_color(), plots.PALETTE[SCENARIOS.index(scenario)])
     assert axes[0].get_shared_y_axes().joined(axes[0], axes[2])
+    assert "total cost (budget + risk)" in result.data["title"]
+    assert "not discounted" in axes[0].get_ylabel()
+    assert "budget alone: median" in all_text(result.figure)
 
 
-def test_exceedance_draws_the_input_probabilities(figures: dict) -> None:
+def test_exceedance_draws_the_input_probabilities(figures: dict, tmp_path: Path) -> None:
+    tmp = tmp_path / "cost_exceedance"
     curve = exceedance_frame()
     result = figures["en"]["cost_exceedance"]
     ax = result.figure.axes[0]
@@ -412,6 +468,16 @@ def test_exceedance_draws_the_input_probabilities(figures: dict) -> None:
         float(line.get_ydata()[0]) for line in ax.get_lines() if line.get_label().startswith("_")
     )
     assert levels == [0.05, 0.10]
+    budget = budget_curve_frame()
+    for scenario, name in METADATA["scenario_labels"].items():
+        rows = budget[budget["scenario"] == scenario]
+        line = lines[f"{name} – Budget cost alone"]
+        np.testing.assert_array_equal(line.get_ydata(), rows["p_exceed"].to_numpy())
+        assert line.get_linestyle() == "--"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"Budget cost alone", "Total cost (budget + risk)"} <= set(legend)
+    plain = plots.plot_exceedance(curve, plots.FigureContext.from_metadata(METADATA, "en"), tmp)
+    assert "total cost (budget + risk)" in plain.data["title"]
     log = figures["en"]["downtime_exceedance"]
     assert log.figure.axes[0].get_yscale() == "log"
     p = log.data["scenarios"]["internal"]["p_exceed"]
@@ -441,6 +507,47 @@ def test_breakdown_segments_sum_to_the_totals(figures: dict) -> None:
     assert "operations" in result.data["categories"]
     colours = {p.get_facecolor()[:3] for p in ax.patches}
     assert len(colours) == len(result.data["categories"])
+
+
+def test_breakdown_groups_budget_and_risk_with_subtotals(figures: dict) -> None:
+    from simulation.model.ledger import BUDGET_CATEGORIES, RISK_CATEGORIES
+
+    frame = breakdown_frame()
+    result = figures["en"]["cost_breakdown"]
+    categories = result.data["categories"]
+    # budget categories first, then the risk categories, each group in ledger order
+    assert categories == [c for c in BUDGET_CATEGORIES if c in categories] + list(RISK_CATEGORIES)
+    text = all_text(result.figure)
+    for scenario in SCENARIOS:
+        groups = result.data["groups"][scenario]
+        budget = frame.loc[scenario, list(BUDGET_CATEGORIES)].sum()
+        risk = frame.loc[scenario, list(RISK_CATEGORIES)].sum()
+        assert groups["budget"] == pytest.approx(budget)
+        assert groups["risk"] == pytest.approx(risk)
+        assert groups["budget"] + groups["risk"] == pytest.approx(result.data["totals"][scenario])
+        segments = result.data["segments"][scenario]
+        drawn = {
+            group: sum(w for c, (_, w) in segments.items() if result.data["group_of"][c] == group)
+            for group in ("budget", "risk")
+        }
+        assert drawn == pytest.approx(groups)
+        assert f"Budget {format_eur_short(budget, 'en')}" in text
+        assert f"Risk {format_eur_short(risk, 'en')}" in text
+        # risk segments start where the budget ends: the groups are contiguous
+        risk_starts = [segments[c][0] for c in RISK_CATEGORIES]
+        assert min(risk_starts) == pytest.approx(
+            max(left + width for c, (left, width) in segments.items() if c in BUDGET_CATEGORIES)
+        )
+    for category in categories:
+        colour = mcolors.to_rgb(plots.CATEGORY_COLOURS[category])
+        red, _, blue = colour
+        assert (red > blue) == (category in RISK_CATEGORIES), category  # risk warm, budget cool
+    legend = [t.get_text() for t in result.figure.legends[0].get_texts()]
+    budget_at, risk_at = legend.index("Budget cost (cash out)"), legend.index("Risk cost (losses)")
+    assert budget_at < legend.index("Personnel") < risk_at < legend.index("Lost margin")
+    de = [t.get_text() for t in figures["de"]["cost_breakdown"].figure.legends[0].get_texts()]
+    assert "Budgetkosten (Auszahlungen)" in de
+    assert "Risikokosten (Verluste)" in de
 
 
 def test_downtime_bars_and_p95(figures: dict) -> None:
@@ -492,6 +599,13 @@ def test_paired_difference_states_the_probability(figures: dict, lang: str, stat
         assert mcolors.same_color(patch.get_facecolor()[:3], expected)
     zero = [line for line in ax.get_lines() if list(line.get_xdata()) == [0, 0]]
     assert zero, "zero line"
+    budget = {
+        "en": "On budget cost alone, Internal is cheaper in 64% of futures, €30k more on average",
+        "de": "Nur nach Budgetkosten ist Intern in 64 % der Verläufe günstiger, im Mittel 30 Tsd. €"
+        " mehr",
+    }[lang]
+    assert budget in all_text(result.figure)
+    assert result.data["budget_statement"].replace("\u00a0", " ") == budget
 
 
 def test_probability_in_words_at_the_extremes() -> None:
@@ -517,6 +631,11 @@ def test_distribution_marks_mean_and_p95(figures: dict) -> None:
         assert {round(drawn["mean"]), round(drawn["p95"])} <= vertical
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0].startswith("Internal: mean €")
+    budget = reps.loc[reps["scenario"] == "internal", "cost_budget_npv_eur"].mean()
+    assert f"(of which budget {format_eur_short(budget, 'en')})" in legend[0]
+    assert result.data["scenarios"]["internal"]["budget_mean"] == pytest.approx(budget)
+    assert "budget + risk" in result.data["title"]
+    assert "Total cost (budget + risk)" in ax.get_xlabel()
 
 
 def test_legacy_cost_distribution_of_the_cli(tmp_path: Path) -> None:
@@ -544,3 +663,52 @@ def test_labels_module_has_both_languages_for_every_key() -> None:
             fields,
         )
     assert label("cost_exceed_axis", "de") == "Wahrscheinlichkeit, dass die Kosten x übersteigen"
+
+
+# -- budget cost and risk cost per option -------------------------------------------------------
+
+
+def test_budget_risk_bars_draw_the_analysis_numbers(figures: dict) -> None:
+    table, cheapest = budget_risk_frames()
+    result = figures["en"]["cost_budget_risk"]
+    ax = result.figure.axes[0]
+    bars = sorted(ax.patches, key=lambda p: (p.get_x(), p.get_y()))
+    assert len(bars) == 2 * len(SCENARIOS)
+    for i, scenario in enumerate(SCENARIOS):
+        row = table.loc[scenario]
+        budget, risk = bars[2 * i], bars[2 * i + 1]
+        assert mcolors.same_color(budget.get_facecolor(), plots.BUDGET_COLOUR)
+        assert mcolors.same_color(risk.get_facecolor(), plots.RISK_COLOUR)
+        assert budget.get_y() == 0
+        assert budget.get_height() == pytest.approx(row["budget_mean"])
+        assert risk.get_y() == pytest.approx(row["budget_mean"])
+        assert risk.get_y() + risk.get_height() == pytest.approx(row["total_mean"])
+        for key in ("budget_mean", "risk_mean", "total_mean", "budget_p95", "total_p5"):
+            assert result.data[key][scenario] == row[key]
+    whiskers = [c for c in ax.collections if len(c.get_segments()) == len(SCENARIOS)]
+    ends = sorted(tuple(sorted(seg[:, 1])) for c in whiskers for seg in c.get_segments())
+    expected = [
+        (table.loc[s, f"{b}_p5"], table.loc[s, f"{b}_p95"])
+        for s in SCENARIOS
+        for b in ("budget", "total")
+    ]
+    np.testing.assert_allclose(ends, sorted(expected))
+    text = " ".join(all_text(result.figure).split())  # a total may wrap onto two lines
+    for scenario in SCENARIOS:
+        row = table.loc[scenario]
+        assert f"Total {format_eur_short(row['total_mean'], 'en')}" in text
+        assert format_eur_short(row["budget_mean"], "en") in [t.get_text() for t in ax.texts]
+        assert format_eur_short(row["risk_mean"], "en") in [t.get_text() for t in ax.texts]
+        shares = cheapest.loc[scenario]
+        budget = format_percent(shares["p_cheapest_budget"], "en")
+        total = format_percent(shares["p_cheapest"], "en")
+        assert f"budget {budget} · total {total}" in text
+    assert tick_texts(ax) == ["Internal", "External", "Hybrid"]
+    assert "net present value" in result.data["title"]
+    de = " ".join(all_text(figures["de"]["cost_budget_risk"].figure).split())  # wrapped lines
+    assert "Budgetkosten (Auszahlungen)" in de
+    assert (
+        "Gesamt "
+        + format_eur_short(table.loc["external", "total_mean"], "de").replace("\u00a0", " ")
+        in de
+    )

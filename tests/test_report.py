@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from simulation import analysis as an
 from simulation.cli import main
 from simulation.montecarlo.store import read_results
-from simulation.reporting.labels import format_eur, format_percent
-from simulation.reporting.report import assumptions_table, make_report
+from simulation.reporting import plots
+from simulation.reporting.labels import format_eur, format_eur_short, format_percent
+from simulation.reporting.report import (
+    SHEET_TEXT,
+    assumptions_table,
+    build_analysis,
+    make_report,
+    summary_header,
+    summary_paragraphs,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,11 +56,18 @@ def german(results):
     return make_report(results, "de", n_boot=200)
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path, pages: slice = slice(None)) -> str:
+    """The text of a PDF's pages, whitespace runs (line breaks, non-breaking spaces) as one
+    space, so that sentences wrapped across lines read whole."""
     from pypdf import PdfReader
 
     reader = PdfReader(path)
-    return "\n".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages[pages])
+
+
+def short(value: float, lang: str = "en") -> str:
+    """An amount at board precision as the PDF text reads it (plain spaces)."""
+    return format_eur_short(value, lang).replace("\u00a0", " ")
 
 
 def test_report_numbers_equal_the_analysis_api(results, english):
@@ -61,17 +77,62 @@ def test_report_numbers_equal_the_analysis_api(results, english):
     rec = risk["mean"].idxmin()
     assert analysis.recommended == rec
     text = pdf_text(english["pdf"])
-    assert f"Recommendation: {rec.capitalize()}" in text
-    assert format_eur(risk.loc[rec, "mean"], "en") in text
-    assert format_eur(risk.loc[rec, "cvar95"], "en") in text
+    summary = pdf_text(english["pdf"], slice(0, 2))
+    choices = an.recommendations(replications)
+    if an.winners_disagree(choices):
+        assert "Recommendation: no option wins on both counts." in summary
+    else:
+        assert f"Recommendation: {rec.capitalize()}. It is the cheapest option both" in summary
+    assert short(risk.loc[rec, "cvar95"]) in summary
     runner = risk["mean"].drop(rec).idxmin()
     pair = an.compare_pair(replications, rec, runner)
-    assert format_eur(-pair["mean_difference"], "en") in text
+    assert short(-pair["mean_difference"]) in summary
     cheapest = an.cheapest_table(replications)
-    assert format_percent(cheapest.loc[rec, "p_cheapest"], "en") in text
-    # a table per scenario with its expected cost
+    assert format_percent(cheapest.loc[rec, "p_cheapest"], "en") in summary
+    # a table per scenario with its expected budget, risk and total cost
+    sides = an.budget_risk_table(replications)
     for scenario in analysis.scenarios:
         assert format_eur(risk.loc[scenario, "mean"], "en") in text
+        assert format_eur(risk.loc[scenario, "cvar95"], "en") in text
+        assert format_eur(sides.loc[scenario, "budget_mean"], "en") in text
+        assert format_eur(sides.loc[scenario, "risk_mean"], "en") in text
+    for heading in ("Budget cost (cash out)", "Risk cost (users' lost time", "Total cost (budget"):
+        assert heading in text
+
+
+def test_summary_states_the_winner_on_budget_and_on_total(results, english):
+    replications, _, _ = read_results(results)
+    summary = pdf_text(english["pdf"], slice(0, 2))
+    choices = an.recommendations(replications, bases=("budget", "total"))
+    labels = {"internal": "Internal", "external": "External", "hybrid": "Hybrid"}
+    for basis, opening in (("budget", "Budget cost (cash out"), ("total", "Total cost (budget")):
+        row = choices.loc[basis]
+        assert opening in summary
+        assert f"{labels[row['recommended']]} costs {short(row['mean_eur'])} on average" in summary
+        assert f"{short(row['saving_eur'])} less than {labels[row['runner_up']]}" in summary
+        ci = f"{short(row['saving_ci_low_eur'])} to {short(row['saving_ci_high_eur'])}"
+        assert ci in summary
+        assert f"lowest {basis} cost in {format_percent(row['p_cheapest'], 'en')}" in summary
+    sides = an.budget_risk_table(replications)
+    rec = choices.loc["total", "recommended"]
+    budget, risk = short(sides.loc[rec, "budget_mean"]), short(sides.loc[rec, "risk_mean"])
+    assert f"({budget} budget + {risk} risk)" in summary
+    # the overview table: budget, risk and total per option, P(cheapest) on each
+    table = an.summary_table(replications)
+    for scenario, label in labels.items():
+        row = " ".join(
+            [
+                label,
+                short(sides.loc[scenario, "budget_mean"]),
+                short(sides.loc[scenario, "risk_mean"]),
+                short(sides.loc[scenario, "total_mean"]),
+                short(sides.loc[scenario, "budget_p95"]),
+                short(sides.loc[scenario, "total_p95"]),
+                format_percent(table.loc[scenario, "p_cheapest_budget"], "en"),
+                format_percent(table.loc[scenario, "p_cheapest"], "en"),
+            ]
+        )
+        assert row in summary
 
 
 def test_pdf_has_summary_figures_tables_and_appendix(english):
@@ -89,6 +150,8 @@ def test_pdf_has_summary_figures_tables_and_appendix(english):
         "Appendix: assumptions",
     ):
         assert heading in text
+    assert "cost_budget_risk" in english["figures"]
+    assert english["figures"]["cost_budget_risk"].paths[0].name == "cost_budget_risk.png"
     assert "staff.turnover_rate_per_year" in text
     assert "Computer Economics" in text  # the source of the turnover default
 
@@ -101,7 +164,11 @@ def test_german_report_uses_german_words_and_numbers(german, english):
     )
     rec = german["analysis"].recommended
     mean = german["analysis"].risk_table.loc[rec, "mean"]
-    assert format_eur(mean, "de").replace("\u00a0", " ") in text  # 3.940.506 €
+    assert format_eur(mean, "de").replace("\u00a0", " ") in text  # 3.940.506 € (tables)
+    assert f"kostet im Mittel {short(mean, 'de')}" in text  # 3,9 Mio. € (summary)
+    for word in ("Budgetkosten (Auszahlungen, Barwert", "Gesamtkosten (Budget- plus", "Barwert"):
+        assert word in text
+    assert "Risikokosten (Arbeitszeitverlust" in text
     assert "Executive summary" not in text
     assert german["pdf"].name == "report_de.pdf"
     assert all(p.name.endswith(("_de.png", "_de.pdf", "_de.xlsx")) for p in german["paths"])
@@ -111,13 +178,158 @@ def test_excel_workbook_holds_the_same_numbers(results, english):
     replications, _, _ = read_results(results)
     book = pd.read_excel(english["xlsx"], sheet_name=None)
     assert {"Summary", "Risk metrics", "Replications", "Assumptions"} <= set(book)
-    summary = book["Summary"].set_index("scenario")
+    summary = book["Summary"].set_index("Scenario")
     expected = an.summary_table(replications)
+    sides = an.budget_risk_table(replications)
     pd.testing.assert_series_equal(
-        summary["npv_mean_eur"], expected["npv_mean_eur"], check_names=False, rtol=1e-12
+        summary[summary_header("total_mean", "en")],
+        expected["npv_mean_eur"],
+        check_names=False,
+        rtol=1e-12,
+    )
+    for key in ("budget_mean", "budget_ci_low", "budget_p95", "risk_mean", "risk_p95", "total_p95"):
+        np.testing.assert_allclose(summary[summary_header(key, "en")], sides[key], rtol=1e-12)
+    for key in ("p_cheapest_budget", "p_cheapest", "downtime_mean_hours"):
+        np.testing.assert_allclose(summary[summary_header(key, "en")], expected[key], rtol=1e-12)
+    budget = an.cheapest_table(replications, "cost_budget_npv_eur")
+    np.testing.assert_allclose(
+        summary[summary_header("p_cheapest_budget_ci_high", "en")], budget["ci_high"], rtol=1e-12
+    )
+    assert summary_header("budget_mean", "en") == "Budget cost, mean (EUR, NPV)"
+    choices = book["Recommendation"].set_index("Field")
+    api = an.recommendations(replications, bases=("budget", "total"))
+    assert choices.loc["recommended", "Budget cost"] == api.loc["budget", "recommended"]
+    assert float(choices.loc["saving_eur", "Total cost"]) == pytest.approx(
+        api.loc["total", "saving_eur"], rel=1e-12
     )
     assert len(book["Replications"]) == len(replications)
     assert book["Assumptions"]["parameter"].str.contains("turnover_rate_per_year").any()
+    assert set(book["Risk metrics"]["basis"]) == {"budget", "risk", "total"}
+    assert set(book["Yearly cost"]["cost"]) == {"budget", "risk", "total"}
+
+
+def test_excel_breakdown_groups_categories_with_subtotals(results, english):
+    replications, _, _ = read_results(results)
+    sheet = pd.read_excel(english["xlsx"], sheet_name="Cost breakdown")
+    grouped = an.grouped_cost_breakdown(replications)
+    item, group = SHEET_TEXT["item"]["en"], SHEET_TEXT["group"]["en"]
+    rows = sheet.set_index(item)
+    options = {"internal": "Internal", "external": "External", "hybrid": "Hybrid"}
+    for scenario, name in options.items():
+        for key, label in (
+            (("budget", "subtotal"), "Subtotal: budget cost"),
+            (("risk", "subtotal"), "Subtotal: risk cost"),
+            (("total", "total"), "Total cost (budget + risk)"),
+            (("budget", "personnel"), "Personnel"),
+            (("risk", "downtime"), "Lost productivity (downtime)"),
+        ):
+            assert rows.loc[label, name] == pytest.approx(grouped.loc[scenario, key], rel=1e-12)
+        for kind, heading in (("budget", "Budget cost (cash out)"), ("risk", "Risk cost (losses)")):
+            members = sheet[(sheet[group] == heading) & ~sheet[item].str.startswith("Subtotal")]
+            subtotal = rows.loc[f"Subtotal: {kind} cost", name]
+            assert members[name].sum() == pytest.approx(subtotal, rel=1e-9)
+        assert rows.loc["Total cost (budget + risk)", name] == pytest.approx(
+            rows.loc["Subtotal: budget cost", name] + rows.loc["Subtotal: risk cost", name],
+            rel=1e-9,
+        )
+    assert list(sheet[group].unique()) == [
+        "Budget cost (cash out)",
+        "Risk cost (losses)",
+        "Total cost",
+    ]
+
+
+def test_german_workbook_has_german_headers(german):
+    book = pd.read_excel(german["xlsx"], sheet_name=None)
+    summary = book["Summary"]
+    assert summary_header("budget_mean", "de") == "Budgetkosten, Mittel (EUR, Barwert)"
+    assert {"Szenario", "Budgetkosten, Mittel (EUR, Barwert)", "P(günstigste gesamt)"} <= set(
+        summary.columns
+    )
+    assert "Zwischensumme Risikokosten" in set(book["Cost breakdown"].iloc[:, 1])
+
+
+# -- the recommendation when budget and total cost favour different options -----------------------
+
+
+def synthetic_analysis(means, lang="en", **kwargs):
+    from synthetic_results import synthetic_results
+
+    reps, monthly, metadata = synthetic_results(means, **kwargs)
+    analysis = build_analysis(reps, monthly, metadata, n_boot=50)
+    ctx = plots.FigureContext.from_metadata(metadata, lang)
+    return reps, analysis, ctx
+
+
+SPLIT = {
+    "en": "Recommendation: no option wins on both counts. On budget alone, Hybrid is cheaper; once "
+    "users' lost time and the other risk costs are counted, External is cheaper. The choice "
+    "depends on how much weight the board gives to risk cost.",
+    "de": "Empfehlung: Keine Option liegt bei beiden Maßstäben vorn. Nach Budgetkosten allein ist "
+    "Hybrid günstiger; rechnet man den Arbeitszeitverlust der Nutzer und die übrigen "
+    "Risikokosten hinzu, ist Extern günstiger. Die Wahl hängt davon ab, welches Gewicht das "
+    "Gremium den Risikokosten beimisst.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_summary_says_plainly_when_budget_and_total_disagree(lang):
+    from synthetic_results import DIFFERENT_WINNERS
+
+    reps, analysis, ctx = synthetic_analysis(DIFFERENT_WINNERS, lang)
+    choices = an.recommendations(reps, bases=("budget", "total"))
+    assert list(choices["recommended"]) == ["hybrid", "external"]  # the frame is built so
+    assert analysis.winners_differ
+    paragraphs = summary_paragraphs(analysis, ctx)
+    assert paragraphs[0] == SPLIT[lang]
+    budget, total = paragraphs[1], paragraphs[2]
+    word = {"en": "costs", "de": "kostet im Mittel"}[lang]
+    assert f"Hybrid {word} {format_eur_short(choices.loc['budget', 'mean_eur'], lang)}" in budget
+    assert format_eur_short(choices.loc["budget", "saving_eur"], lang) in budget
+    assert f"Extern{'al' if lang == 'en' else ''} {word}" in total
+    assert format_eur_short(choices.loc["total", "saving_eur"], lang) in total
+    assert format_percent(choices.loc["total", "p_cheapest"], lang) in total
+    assert sum(SPLIT[lang][:40] in p for p in paragraphs) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_summary_names_one_winner_when_budget_and_total_agree(lang):
+    from synthetic_results import SAME_WINNER
+
+    _, analysis, ctx = synthetic_analysis(SAME_WINNER, lang)
+    assert not analysis.winners_differ
+    paragraphs = summary_paragraphs(analysis, ctx)
+    opening = {
+        "en": "Recommendation: External. It is the cheapest option both on budget cost",
+        "de": "Empfehlung: Extern. Diese Option ist sowohl bei den Budgetkosten",
+    }[lang]
+    assert paragraphs[0].startswith(opening)
+    assert not any(SPLIT[lang][:40] in p for p in paragraphs)
+    assert not any("depends on how much weight" in p or "Gewicht" in p for p in paragraphs)
+
+
+def test_split_decision_reaches_the_pdf(tmp_path):
+    from synthetic_results import DIFFERENT_WINNERS, synthetic_results
+
+    frames = synthetic_results(DIFFERENT_WINNERS, runs=30)
+    written = make_report(tmp_path, "en", n_boot=50, frames=frames)
+    assert SPLIT["en"] in pdf_text(written["pdf"], slice(0, 1))
+    book = pd.read_excel(written["xlsx"], sheet_name="Recommendation").set_index("Field")
+    assert list(book.loc["recommended"]) == ["hybrid", "external"]
+
+
+def test_summary_of_a_single_option():
+    from synthetic_results import SAME_WINNER
+
+    reps, analysis, ctx = synthetic_analysis({"external": SAME_WINNER["external"]})
+    paragraphs = summary_paragraphs(analysis, ctx)
+    row = an.budget_risk_table(reps).loc["external"]
+    assert paragraphs[0] == (
+        f"External costs {format_eur_short(row['total_mean'], 'en')} on average over 5 years "
+        f"(net present value): {format_eur_short(row['budget_mean'], 'en')} budget cost (cash out) "
+        f"and {format_eur_short(row['risk_mean'], 'en')} risk cost (users' lost time, lost "
+        "margin, security losses)."
+    )
 
 
 def test_assumptions_list_every_parameter_with_its_source(results):

@@ -3,6 +3,10 @@
 Costs are losses (high is bad), so VaR/CVaR and exceedance curves look at the UPPER tail.
 Scenarios are compared replication by replication (common random numbers). No plotting, no file
 I/O; bootstrap randomness comes only from an explicit `seed`.
+
+Budget cost (cash out) and risk cost (users' lost time, lost margin, security losses) can favour
+different options: `budget_risk_table`, `recommendations` and `grouped_cost_breakdown` show them
+side by side with their total; `COST_BASES` names the replication column of each.
 """
 
 from simulation.analysis.breakdown import (
@@ -12,6 +16,14 @@ from simulation.analysis.breakdown import (
     downtime_by_service_quantile,
     sla_versus_loss,
     yearly_costs,
+)
+from simulation.analysis.budget_risk import (
+    COST_BASES,
+    NOMINAL_COST_BASES,
+    budget_risk_table,
+    grouped_cost_breakdown,
+    recommendations,
+    winners_disagree,
 )
 from simulation.analysis.compare import cheapest_table, compare_pair, paired_difference
 from simulation.analysis.risk import (
@@ -27,8 +39,11 @@ from simulation.analysis.risk import (
 from simulation.analysis.summary import probability_cheapest, summary_table
 
 __all__ = [
+    "COST_BASES",
+    "NOMINAL_COST_BASES",
     "RISK_METRICS",
     "bootstrap_ci",
+    "budget_risk_table",
     "cheapest_table",
     "compare_pair",
     "cost_breakdown",
@@ -38,12 +53,15 @@ __all__ = [
     "exceedance_curve",
     "exceedance_probability",
     "expected_shortfall",
+    "grouped_cost_breakdown",
     "paired_difference",
     "probability_cheapest",
+    "recommendations",
     "risk_metrics",
     "risk_table",
     "sla_versus_loss",
     "summary_table",
     "value_at_risk",
+    "winners_disagree",
     "yearly_costs",
 ]

@@ -32,21 +32,21 @@ _LABELS: dict[str, dict[str, str]] = {
     "p95": {"en": "P95", "de": "P95"},
     "density_axis": {"en": "Share of simulated futures", "de": "Anteil der simulierten Verläufe"},
     "cost_npv_axis": {
-        "en": "Net present value of cost over {years} years (EUR)",
-        "de": "Barwert der Kosten über {years} Jahre (EUR)",
+        "en": "Total cost (budget + risk) over {years} years, net present value (EUR)",
+        "de": "Gesamtkosten (Budget + Risiko) über {years} Jahre, Barwert (EUR)",
     },
     "cost_total_axis": {
-        "en": "Cost over {years} years, not discounted (EUR)",
-        "de": "Kosten über {years} Jahre, nicht abgezinst (EUR)",
+        "en": "Total cost (budget + risk) over {years} years, not discounted (EUR)",
+        "de": "Gesamtkosten (Budget + Risiko) über {years} Jahre, nicht abgezinst (EUR)",
     },
     # -- cost distribution ----------------------------------------------------------------------
     "cost_npv_title": {
-        "en": "Total cost of IT over {years} years (net present value)",
-        "de": "Gesamtkosten der IT über {years} Jahre (Barwert)",
+        "en": "Total cost of IT over {years} years: budget + risk (net present value)",
+        "de": "Gesamtkosten der IT über {years} Jahre: Budget + Risiko (Barwert)",
     },
     "cost_total_title": {
-        "en": "Total cost of IT over {years} years (not discounted)",
-        "de": "Gesamtkosten der IT über {years} Jahre (nicht abgezinst)",
+        "en": "Total cost of IT over {years} years: budget + risk (not discounted)",
+        "de": "Gesamtkosten der IT über {years} Jahre: Budget + Risiko (nicht abgezinst)",
     },
     "distribution_subtitle": {
         "en": "How often each cost occurred in {runs} simulated futures per option."
@@ -58,10 +58,20 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "{name}: mean {mean}, P95 {p95}",
         "de": "{name}: Mittelwert {mean}, P95 {p95}",
     },
+    "distribution_legend_budget": {
+        "en": "{name}: mean {mean} (of which budget {budget}), P95 {p95}",
+        "de": "{name}: Mittelwert {mean} (davon Budget {budget}), P95 {p95}",
+    },
     # -- exceedance -----------------------------------------------------------------------------
     "cost_exceedance_title": {
-        "en": "Risk of high cost: how likely each cost level is exceeded",
-        "de": "Risiko hoher Kosten: wie wahrscheinlich jede Kostenhöhe überschritten wird",
+        "en": "Risk of high cost: how likely each level of total cost (budget + risk) is exceeded",
+        "de": "Risiko hoher Kosten: wie wahrscheinlich jede Höhe der Gesamtkosten"
+        " (Budget + Risiko) überschritten wird",
+    },
+    "cost_exceedance_title_both": {
+        "en": "Risk of high cost: how likely each cost level is exceeded, in total and on budget",
+        "de": "Risiko hoher Kosten: wie wahrscheinlich jede Kostenhöhe überschritten wird,"
+        " gesamt und beim Budget",
     },
     "downtime_exceedance_title": {
         "en": "Risk of long outages: how likely each amount of downtime is exceeded",
@@ -77,17 +87,33 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "Probability that cost exceeds x",
         "de": "Wahrscheinlichkeit, dass die Kosten x übersteigen",
     },
+    "exceedance_subtitle_budget": {
+        "en": "Share of {runs} simulated futures per option in which the cost exceeds x. Solid:"
+        " total cost; dashed: budget cost alone. Grey lines: 10% and 5% (1 in 10 and 1 in 20)",
+        "de": "Anteil der {runs} simulierten Verläufe je Option mit Kosten über x; durchgezogen:"
+        " Gesamtkosten, gestrichelt: nur Budgetkosten; graue Linien: 10 % und 5 %",
+    },
+    "line_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
+    "line_budget": {"en": "Budget cost alone", "de": "Nur Budgetkosten"},
     "downtime_exceed_axis": {
         "en": "Probability that downtime exceeds x",
         "de": "Wahrscheinlichkeit, dass die Ausfallzeit x übersteigt",
     },
     "cost_npv_x_axis": {
-        "en": "x: net present value of cost over {years} years (EUR)",
-        "de": "x: Barwert der Kosten über {years} Jahre (EUR)",
+        "en": "x: total cost (budget + risk) over {years} years, net present value (EUR)",
+        "de": "x: Gesamtkosten (Budget + Risiko) über {years} Jahre, Barwert (EUR)",
     },
     "cost_total_x_axis": {
+        "en": "x: total cost (budget + risk) over {years} years, not discounted (EUR)",
+        "de": "x: Gesamtkosten (Budget + Risiko) über {years} Jahre, nicht abgezinst (EUR)",
+    },
+    "cost_total_x_axis_both": {
         "en": "x: cost over {years} years, not discounted (EUR)",
         "de": "x: Kosten über {years} Jahre, nicht abgezinst (EUR)",
+    },
+    "cost_npv_x_axis_both": {
+        "en": "x: cost over {years} years, net present value (EUR)",
+        "de": "x: Kosten über {years} Jahre, Barwert (EUR)",
     },
     "downtime_x_axis": {
         "en": "x: downtime over {years} years (hours)",
@@ -97,17 +123,23 @@ _LABELS: dict[str, dict[str, str]] = {
     "reference_5": {"en": "5% (1 in 20)", "de": "5 % (1 von 20)"},
     # -- fan chart ------------------------------------------------------------------------------
     "fan_title": {
-        "en": "How the cost builds up over {years} years",
-        "de": "Wie sich die Kosten über {years} Jahre aufbauen",
+        "en": "How total cost (budget + risk) builds up over {years} years, not discounted",
+        "de": "Wie sich die Gesamtkosten (Budget + Risiko) über {years} Jahre aufbauen,"
+        " nicht abgezinst",
     },
     "fan_subtitle": {
-        "en": "Cumulative cost per option: median and the ranges that hold the middle 50% and"
-        " 80% of {runs} simulated futures",
-        "de": "Kumulierte Kosten je Option: Median und die Bereiche der mittleren 50 % und 80 %"
-        " von {runs} simulierten Verläufen",
+        "en": "Cumulative total cost per option: median and the ranges that hold the middle 50%"
+        " and 80% of {runs} simulated futures",
+        "de": "Kumulierte Gesamtkosten je Option: Median und die Bereiche der mittleren 50 % und"
+        " 80 % von {runs} simulierten Verläufen",
     },
     "fan_x_axis": {"en": "Years from start", "de": "Jahre ab Start"},
-    "fan_y_axis": {"en": "Cumulative cost (EUR)", "de": "Kumulierte Kosten (EUR)"},
+    "fan_y_axis": {
+        "en": "Cumulative total cost, not discounted (EUR)",
+        "de": "Kumulierte Gesamtkosten, nicht abgezinst (EUR)",
+    },
+    "fan_median": {"en": "Median of total cost", "de": "Median der Gesamtkosten"},
+    "fan_budget": {"en": "Median of budget cost alone", "de": "Median der Budgetkosten allein"},
     "median": {"en": "Median", "de": "Median"},
     "band_50": {"en": "Middle 50% of futures (P25–P75)", "de": "Mittlere 50 % (P25–P75)"},
     "band_80": {"en": "Middle 80% of futures (P10–P90)", "de": "Mittlere 80 % (P10–P90)"},
@@ -115,22 +147,29 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "After {years} years:\nmedian {median}\n80% range {low} – {high}",
         "de": "Nach {years} Jahren:\nMedian {median}\n80-%-Bereich {low} – {high}",
     },
+    "fan_end_budget": {"en": "budget alone: median {median}", "de": "nur Budget: Median {median}"},
     # -- cost breakdown -------------------------------------------------------------------------
     "breakdown_title": {
-        "en": "What the cost consists of over {years} years",
-        "de": "Woraus die Kosten über {years} Jahre bestehen",
+        "en": "What the cost consists of over {years} years: budget cost and risk cost",
+        "de": "Woraus die Kosten über {years} Jahre bestehen: Budget- und Risikokosten",
     },
     "breakdown_subtitle": {
-        "en": "Mean cost per category over {runs} simulated futures, not discounted."
-        " Service credits from providers reduce the total (below zero)",
-        "de": "Mittlere Kosten je Kategorie über {runs} simulierte Verläufe, nicht abgezinst;"
-        " Gutschriften der Dienstleister links der Null",
+        "en": "Mean cost per category over {runs} simulated futures, not discounted. Budget cost"
+        " (cash out) in blues, teals and greys; risk cost (losses) in reds; service credits from"
+        " providers reduce the total (below zero)",
+        "de": "Mittlere Kosten je Kategorie über {runs} simulierte Verläufe, nicht abgezinst."
+        " Budgetkosten (Auszahlungen) in Blau-, Grün- und Grautönen, Risikokosten (Verluste) in"
+        " Rottönen; Gutschriften der Dienstleister links der Null",
     },
+    "budget_group": {"en": "Budget {value}", "de": "Budget {value}"},
+    "risk_group": {"en": "Risk {value}", "de": "Risiko {value}"},
+    "budget_header": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
+    "risk_header": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
     "breakdown_axis": {
         "en": "Mean cost over {years} years (EUR)",
         "de": "Mittlere Kosten über {years} Jahre (EUR)",
     },
-    "total": {"en": "Total {value}", "de": "Summe {value}"},
+    "total": {"en": "Total {value}", "de": "Gesamt {value}"},
     "category": {"en": "Cost category", "de": "Kostenkategorie"},
     # -- downtime by service --------------------------------------------------------------------
     "downtime_service_title": {
@@ -152,8 +191,9 @@ _LABELS: dict[str, dict[str, str]] = {
     "p95_whisker": {"en": "P95 (1 in 20 futures)", "de": "P95 (1 von 20 Verläufen)"},
     # -- risk and return ------------------------------------------------------------------------
     "risk_title": {
-        "en": "Expected cost and cost in the worst futures, {years} years",
-        "de": "Erwartete Kosten und Kosten in ungünstigen Verläufen, {years} Jahre",
+        "en": "Expected total cost (budget + risk) and cost in the worst futures, {years} years",
+        "de": "Erwartete Gesamtkosten (Budget + Risiko) und Kosten in ungünstigen Verläufen,"
+        " {years} Jahre",
     },
     "risk_subtitle": {
         "en": "Lower left is better: lower expected cost and lower cost in the worst 5% of futures",
@@ -167,21 +207,21 @@ _LABELS: dict[str, dict[str, str]] = {
         " ungünstigsten 5 % der Verläufe. Linien: 95-%-Konfidenzintervalle",
     },
     "risk_x_npv": {
-        "en": "Expected cost: mean net present value (EUR)",
-        "de": "Erwartete Kosten: mittlerer Barwert (EUR)",
+        "en": "Expected total cost: mean net present value (EUR)",
+        "de": "Erwartete Gesamtkosten: mittlerer Barwert (EUR)",
     },
     "risk_x_total": {
-        "en": "Expected cost: mean, not discounted (EUR)",
-        "de": "Erwartete Kosten: Mittelwert, nicht abgezinst (EUR)",
+        "en": "Expected total cost: mean, not discounted (EUR)",
+        "de": "Erwartete Gesamtkosten: Mittelwert, nicht abgezinst (EUR)",
     },
     "risk_y": {
-        "en": "Mean cost of the worst 5% of futures (CVaR95, EUR)",
-        "de": "Mittlere Kosten der ungünstigsten 5 % (CVaR95, EUR)",
+        "en": "Mean total cost of the worst 5% of futures (CVaR95, EUR)",
+        "de": "Mittlere Gesamtkosten der ungünstigsten 5 % (CVaR95, EUR)",
     },
     # -- paired difference ----------------------------------------------------------------------
     "paired_title": {
-        "en": "{a} versus {b}: cost difference in each simulated future",
-        "de": "{a} gegenüber {b}: Kostenunterschied je simuliertem Verlauf",
+        "en": "{a} versus {b}: difference in total cost (budget + risk) in each simulated future",
+        "de": "{a} gegenüber {b}: Unterschied der Gesamtkosten (Budget + Risiko) je Verlauf",
     },
     "paired_subtitle_npv": {
         "en": "Both options face the same {runs} simulated futures; difference of the net present"
@@ -196,9 +236,16 @@ _LABELS: dict[str, dict[str, str]] = {
         " Kosten über {years} Jahre, nicht abgezinst",
     },
     "paired_axis": {
-        "en": "Cost of {a} minus cost of {b} (EUR)",
-        "de": "Kosten {a} minus Kosten {b} (EUR)",
+        "en": "Total cost of {a} minus total cost of {b} (EUR)",
+        "de": "Gesamtkosten {a} minus Gesamtkosten {b} (EUR)",
     },
+    "budget_cheaper_in": {
+        "en": "On budget cost alone, {a} is cheaper in {p} of futures",
+        "de": "Nur nach Budgetkosten ist {a} in {p} der Verläufe günstiger",
+    },
+    "budget_less": {"en": "{amount} less on average", "de": "im Mittel {amount} weniger"},
+    "budget_more": {"en": "{amount} more on average", "de": "im Mittel {amount} mehr"},
+    "budget_same": {"en": "the same on average", "de": "im Mittel gleich viel"},
     "cheaper_in": {
         "en": "{a} is cheaper in {p} of futures",
         "de": "{a} ist in {p} der Verläufe günstiger",
@@ -219,6 +266,30 @@ _LABELS: dict[str, dict[str, str]] = {
     "cheaper_right": {"en": "{b} cheaper ▶", "de": "{b} günstiger ▶"},
     "less_than": {"en": "less than {p}", "de": "weniger als {p}"},
     "more_than": {"en": "more than {p}", "de": "mehr als {p}"},
+    # -- budget and risk cost per option -------------------------------------------------------
+    "budget_risk_title": {
+        "en": "Budget cost and risk cost of each option over {years} years (net present value)",
+        "de": "Budget- und Risikokosten je Option über {years} Jahre (Barwert)",
+    },
+    "budget_risk_subtitle": {
+        "en": "Bars: mean over {runs} simulated futures; budget = cash out, risk = users' lost"
+        " time, lost margin and security losses. Whiskers: P5–P95 (1 in 20 futures above)",
+        "de": "Balken: Mittelwert über {runs} simulierte Verläufe; Budget = Auszahlungen, Risiko"
+        " = Arbeitszeitverlust, entgangene Marge, Sicherheitsschäden. Striche: P5–P95",
+    },
+    "budget_risk_axis": {
+        "en": "Mean net present value over {years} years (EUR)",
+        "de": "Mittlerer Barwert über {years} Jahre (EUR)",
+    },
+    "budget_cost": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
+    "risk_cost": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
+    "budget_range": {"en": "Budget cost: P5–P95", "de": "Budgetkosten: P5–P95"},
+    "total_range": {"en": "Total cost: P5–P95", "de": "Gesamtkosten: P5–P95"},
+    "cheapest_on": {
+        "en": "How often cheapest:\nbudget {budget} · total {total}",
+        "de": "Wie oft am günstigsten:\nBudget {budget} · gesamt {total}",
+    },
+    "p95_value": {"en": "P95 {value}", "de": "P95 {value}"},
     # -- sensitivity: what the result is --------------------------------------------------------
     "sens_quantity_npv": {
         "en": "cost over {years} years (NPV)",

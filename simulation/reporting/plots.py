@@ -8,8 +8,12 @@ the figure and the exact numbers drawn. Figures are drawn with the house style
 (figures are `matplotlib.figure.Figure` objects on an Agg canvas, outside pyplot).
 
 Colours: the scenario at position i of `FigureContext.scenario_labels` is drawn in `PALETTE[i]`
-in every figure; cost categories have fixed colours (`CATEGORY_COLOURS`) in families (staff,
-technology, providers, losses).
+in every figure; cost categories have fixed colours (`CATEGORY_COLOURS`): budget cost (cash out)
+in cool colours (staff blues, technology teals, providers greys and violet), risk cost (users'
+lost time, lost margin, security losses) in reds and oranges, so the two groups read apart.
+
+Figures that show only total cost (budget + risk) say so in their title or axis label; the
+budget/risk split is in `plot_cost_budget_risk` and `plot_cost_breakdown`.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
+from simulation.model.ledger import RISK_CATEGORIES
 from simulation.reporting.labels import (
+    NBSP,
     category_label,
     format_eur_short,
     format_number,
@@ -47,31 +53,35 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 #: Inches: a 16:9 slide (4000 × 2250 pixels at 300 dpi), so 12 pt text stays 12 pt on a slide.
 SLIDE_SIZE = (40 / 3, 7.5)
 DPI = 300
-#: Fixed colours of the cost categories, in families: staff (blues), technology (greens),
-#: providers (oranges and browns), losses (magentas and purple).
+#: Fixed colours of the cost categories. Budget cost in cool families: staff (blues),
+#: technology (teals), providers (greys and violet); risk cost in warm reds and oranges.
 CATEGORY_COLOURS = {
     "personnel": "#08306B",
     "recruiting": "#2171B5",
     "training": "#6BAED6",
-    "on_call": "#BDD7EE",
-    "hardware": "#00441B",
-    "licences": "#41AB5D",
-    "operations": "#A1D99B",
-    "provider_fees": "#E6550D",
-    "service_credits": "#FEE6CE",
-    "transition": "#FDAE6B",
-    "vendor_management": "#8C2D04",
-    "downtime": "#AE017E",
-    "lost_margin": "#F768A1",
-    "security_losses": "#49006A",
+    "on_call": "#C6DBEF",
+    "hardware": "#01665E",
+    "licences": "#35978F",
+    "operations": "#99D8C9",
+    "provider_fees": "#4D4D4D",
+    "service_credits": "#D9D9D9",
+    "transition": "#969696",
+    "vendor_management": "#6A51A3",
+    "downtime": "#D7301F",
+    "lost_margin": "#FC8D59",
+    "security_losses": "#7F0000",
 }
 _OTHER_COLOURS = ("#737373", "#BDBDBD", "#525252", "#D9D9D9")
+#: Budget cost and risk cost as a whole (figure `cost_budget_risk`).
+BUDGET_COLOUR = "#3A6BA5"
+RISK_COLOUR = "#D6604D"
 NEUTRAL = "#595959"
 DARK = "#262626"
 
 #: File stems of the board figures (German files get the suffix "_de"); the paired difference
 #: figure is named by `paired_difference_stem(a, b)`.
 FIGURE_STEMS = (
+    "cost_budget_risk",
     "cost_distribution",
     "cost_exceedance",
     "downtime_exceedance",
@@ -529,6 +539,25 @@ def _bin_width(groups: Iterable[np.ndarray], lo: float, hi: float) -> float:
 # -- cost distributions ---------------------------------------------------------------------------
 
 
+def _one_distribution(ax, v: np.ndarray, bins: np.ndarray, colour: str, legend: str) -> np.ndarray:
+    """A scenario's histogram (light fill, outline) with its mean (dashed) and P95 (dotted);
+    returns the bar heights (shares of the scenario's replications)."""
+    weights = np.full(v.size, 1 / v.size)
+    heights, _, _ = ax.hist(
+        v, bins=bins, weights=weights, histtype="stepfilled", alpha=0.18, color=colour, lw=0
+    )
+    ax.hist(
+        v, bins=bins, weights=weights, histtype="step", linewidth=2.2, color=colour, label=legend
+    )
+    ax.axvline(float(v.mean()), color=colour, linewidth=1.8, linestyle=(0, (6, 3)))
+    ax.axvline(float(np.percentile(v, 95)), color=colour, linewidth=2.2, linestyle=(0, (1, 2)))
+    return heights
+
+
+#: The budget-only column that goes with a total cost column.
+_BUDGET_COLUMNS = {"cost_npv_eur": "cost_budget_npv_eur", "cost_total_eur": "cost_budget_total_eur"}
+
+
 def plot_cost_distributions(
     replications: pd.DataFrame,
     ctx: FigureContext,
@@ -536,8 +565,14 @@ def plot_cost_distributions(
     column: str = "cost_npv_eur",
 ) -> FigureResult:
     """Overlaid distributions of `column` per scenario (outline and light fill, as share of the
-    scenario's replications), with the mean (dashed) and P95 (dotted) marked."""
+    scenario's replications), with the mean (dashed) and P95 (dotted) marked. The total cost is
+    budget + risk; when `replications` also holds the budget column of the same kind
+    (`cost_budget_npv_eur` for `cost_npv_eur`, `cost_budget_total_eur` for `cost_total_eur`),
+    the legend gives each option's mean budget cost too."""
     lang, years = ctx.lang, ctx.horizon_years
+    budget_column = _BUDGET_COLUMNS.get(column)
+    if budget_column not in replications.columns:
+        budget_column = None
     npv = column == "cost_npv_eur"
     title = label("cost_npv_title" if npv else "cost_total_title", lang, years=years)
     subtitle = label("distribution_subtitle", lang, runs=_runs(ctx))
@@ -559,37 +594,25 @@ def plot_cost_distributions(
         data: dict[str, Any] = {"bins": bins, "scenarios": {}}
         tallest = 0.0
         for s, v in values.items():
-            colour = ctx.colour(s)
-            weights = np.full(v.size, 1 / v.size)
-            heights, _, _ = ax.hist(
-                v,
-                bins=bins,
-                weights=weights,
-                histtype="stepfilled",
-                alpha=0.18,
-                color=colour,
-                linewidth=0,
-            )
+            rows = replications.loc[replications["scenario"] == s]
+            budget = float(rows[budget_column].mean()) if budget_column else None
             mean, p95 = float(v.mean()), float(np.percentile(v, 95))
-            ax.hist(
-                v,
-                bins=bins,
-                weights=weights,
-                histtype="step",
-                linewidth=2.2,
-                color=colour,
-                label=label(
-                    "distribution_legend",
-                    lang,
-                    name=ctx.scenario_label(s),
-                    mean=format_eur_short(mean, lang),
-                    p95=format_eur_short(p95, lang),
-                ),
+            legend = label(
+                "distribution_legend_budget" if budget_column else "distribution_legend",
+                lang,
+                name=ctx.scenario_label(s),
+                mean=format_eur_short(mean, lang),
+                p95=format_eur_short(p95, lang),
+                budget=format_eur_short(budget or 0.0, lang),
             )
-            ax.axvline(mean, color=colour, linewidth=1.8, linestyle=(0, (6, 3)))
-            ax.axvline(p95, color=colour, linewidth=2.2, linestyle=(0, (1, 2)))
+            heights = _one_distribution(ax, v, bins, ctx.colour(s), legend)
             tallest = max(tallest, float(heights.max()))
-            data["scenarios"][s] = {"heights": heights, "mean": mean, "p95": p95}
+            data["scenarios"][s] = {
+                "heights": heights,
+                "mean": mean,
+                "p95": p95,
+                "budget_mean": budget,
+            }
         ax.set_ylim(0, tallest * 1.38 if tallest > 0 else 1)
         pad = 0.01 * (bins[-1] - bins[0])
         ax.set_xlim(bins[0] - pad, bins[-1] + pad)
@@ -625,6 +648,98 @@ def plot_cost_distribution(
 # -- exceedance -----------------------------------------------------------------------------------
 
 
+def _exceedance_texts(ctx: FigureContext, cost: bool, column: str, both: bool) -> tuple:
+    """Title, subtitle and x label of an exceedance figure."""
+    lang, years = ctx.lang, ctx.horizon_years
+    if not cost:
+        return (
+            label("downtime_exceedance_title", lang),
+            label("exceedance_subtitle", lang, runs=_runs(ctx)),
+            label("downtime_x_axis", lang, years=years),
+        )
+    npv = column == "cost_npv_eur"
+    x_key = "cost_npv_x_axis" if npv else "cost_total_x_axis"
+    if both:
+        x_key = "cost_npv_x_axis_both" if npv else "cost_total_x_axis_both"
+    subtitle_key = "exceedance_subtitle_budget" if both else "exceedance_subtitle"
+    return (
+        label("cost_exceedance_title_both" if both else "cost_exceedance_title", lang),
+        label(subtitle_key, lang, runs=_runs(ctx)),
+        label(x_key, lang, years=years),
+    )
+
+
+def _exceedance_lines(ax, curve: pd.DataFrame, ctx: FigureContext, log_y: bool, budget: bool):
+    """One curve per scenario (dashed and thinner for budget cost alone); the arrays drawn."""
+    drawn = {}
+    for s in ctx.ordered(curve["scenario"]):
+        rows = curve[curve["scenario"] == s]
+        x = rows["x"].to_numpy(float)
+        p = rows["p_exceed"].to_numpy(float)
+        if log_y:
+            p = np.where(p > 0, p, np.nan)
+        name = ctx.scenario_label(s)
+        ax.plot(
+            x,
+            p,
+            color=ctx.colour(s),
+            linewidth=2.0 if budget else 2.6,
+            linestyle=(0, (6, 2.5)) if budget else "-",
+            label=f"{name} – {label('line_budget', ctx.lang)}" if budget else name,
+        )
+        drawn[s] = {"x": x, "p_exceed": p}
+    return drawn
+
+
+def _reference_levels(ax, lang: str) -> None:
+    """Grey dashed lines at 10 % and 5 %, labelled right of the axes (never on a curve)."""
+    blend = blended_transform_factory(ax.transAxes, ax.transData)
+    for level, key in ((0.10, "reference_10"), (0.05, "reference_5")):
+        ax.axhline(level, color=NEUTRAL, linewidth=1.3, linestyle=(0, (5, 3)), zorder=1)
+        text = ax.text(
+            1.01,
+            level,
+            label(key, lang),
+            transform=blend,
+            ha="left",
+            va="center",
+            fontsize=12,
+            color=NEUTRAL,
+            clip_on=False,
+        )
+        text.set_gid(key)
+
+
+def _probability_axis(ax, log_y: bool, y_floor: float, lang: str) -> None:
+    """A y axis of probabilities: 0 to 100 % or logarithmic down to `y_floor`."""
+    if log_y:
+        ax.set_yscale("log")
+        ax.set_ylim(y_floor * 0.7, 1.15)
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.set_ylim(0, 1.03)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(PercentFormatter(lang))
+
+
+def _exceedance_legend(ax, n_scenarios: int, both: bool, lang: str) -> None:
+    """The scenarios' (total) curves; with budget curves also a key to solid and dashed."""
+    handles = ax.get_lines()[:n_scenarios]
+    if both:
+        handles += [
+            Line2D([], [], color=DARK, linewidth=2.6, label=label("line_total", lang)),
+            Line2D(
+                [],
+                [],
+                color=DARK,
+                linewidth=2.0,
+                linestyle=(0, (6, 2.5)),
+                label=label("line_budget", lang),
+            ),
+        ]
+    _legend_box(ax.legend(handles=handles, loc="upper right", fontsize=14))
+
+
 def plot_exceedance(
     curve: pd.DataFrame,
     ctx: FigureContext,
@@ -634,89 +749,108 @@ def plot_exceedance(
     log_y: bool = False,
     y_floor: float | None = None,
     column: str = "cost_npv_eur",
+    budget_curve: pd.DataFrame | None = None,
 ) -> FigureResult:
     """Exceedance curves P(X > x) per scenario (`curve`: columns scenario, x, p_exceed).
 
-    `quantity` "cost" (x in EUR; `column` tells whether it is the net present value) or
-    "downtime" (x in hours). Reference lines at 10 % and 5 %. With `log_y` the y axis is
-    logarithmic down to `y_floor` (default: the decade below the smallest positive probability,
-    at least 0.1 %); probabilities of zero are then not drawn (NaN in `data`).
+    `quantity` "cost" (x in EUR: total cost = budget + risk; `column` tells whether it is the
+    net present value) or "downtime" (x in hours). `budget_curve` (cost only; same columns, of
+    budget cost alone, e.g. `exceedance_curve(..., "cost_budget_npv_eur")`) adds a dashed curve
+    per scenario. Reference lines at 10 % and 5 %. With `log_y` the y axis is logarithmic down
+    to `y_floor` (default: the decade below the smallest positive probability, at least 0.1 %);
+    probabilities of zero are then not drawn (NaN in `data`).
     """
     if quantity not in ("cost", "downtime"):
         raise ValueError(f"quantity (={quantity!r}) must be 'cost' or 'downtime'")
-    lang, years = ctx.lang, ctx.horizon_years
-    cost = quantity == "cost"
-    title = label("cost_exceedance_title" if cost else "downtime_exceedance_title", lang)
-    subtitle = label("exceedance_subtitle", lang, runs=_runs(ctx))
-    if cost:
-        x_label = label(
-            "cost_npv_x_axis" if column == "cost_npv_eur" else "cost_total_x_axis",
-            lang,
-            years=years,
-        )
-    else:
-        x_label = label("downtime_x_axis", lang, years=years)
-    positive = curve.loc[curve["p_exceed"] > 0, "p_exceed"]
+    lang, cost = ctx.lang, quantity == "cost"
+    both = cost and budget_curve is not None
+    title, subtitle, x_label = _exceedance_texts(ctx, cost, column, both)
+    curves = pd.concat([curve, budget_curve]) if both else curve
+    positive = curves.loc[curves["p_exceed"] > 0, "p_exceed"]
     if y_floor is None:
         smallest = float(positive.min()) if len(positive) else 1e-3
         y_floor = max(1e-3, 10 ** np.floor(np.log10(smallest)))
     with _style():
         fig, (ax,) = _new_figure(ctx, title, subtitle)
-        data: dict[str, Any] = {"scenarios": {}, "reference": (0.10, 0.05), "log_y": log_y}
-        for s in ctx.ordered(curve["scenario"]):
-            rows = curve[curve["scenario"] == s]
-            x = rows["x"].to_numpy(float)
-            p = rows["p_exceed"].to_numpy(float)
-            if log_y:
-                p = np.where(p > 0, p, np.nan)
-            ax.plot(x, p, color=ctx.colour(s), linewidth=2.6, label=ctx.scenario_label(s))
-            data["scenarios"][s] = {"x": x, "p_exceed": p}
-        blend = blended_transform_factory(ax.transAxes, ax.transData)
-        for level, key in ((0.10, "reference_10"), (0.05, "reference_5")):
-            ax.axhline(level, color=NEUTRAL, linewidth=1.3, linestyle=(0, (5, 3)), zorder=1)
-            # outside the plot area, right of the axes: never on top of a curve
-            text = ax.text(
-                1.01,
-                level,
-                label(key, lang),
-                transform=blend,
-                ha="left",
-                va="center",
-                fontsize=12,
-                color=NEUTRAL,
-                clip_on=False,
-            )
-            text.set_gid(key)
-        if log_y:
-            ax.set_yscale("log")
-            ax.set_ylim(y_floor * 0.7, 1.15)
-            ax.yaxis.set_minor_formatter(NullFormatter())
-        else:
-            ax.set_ylim(0, 1.03)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.yaxis.set_major_formatter(PercentFormatter(lang))
+        data: dict[str, Any] = {"reference": (0.10, 0.05), "log_y": log_y}
+        data["scenarios"] = _exceedance_lines(ax, curve, ctx, log_y, budget=False)
+        if both:
+            data["budget"] = _exceedance_lines(ax, budget_curve, ctx, log_y, budget=True)
+        _reference_levels(ax, lang)
+        _probability_axis(ax, log_y, y_floor, lang)
         ax.xaxis.set_major_formatter(EuroFormatter(lang) if cost else NumberFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(8))
-        xs = curve["x"].to_numpy(float)
+        xs = curves["x"].to_numpy(float)
         if xs.size and xs.max() > xs.min():
             ax.set_xlim(xs.min(), xs.max())
         ax.set_xlabel(x_label)
         ax.set_ylabel(label("cost_exceed_axis" if cost else "downtime_exceed_axis", lang))
         if data["scenarios"]:
-            _legend_box(ax.legend(loc="upper right", fontsize=14))
+            _exceedance_legend(ax, len(data["scenarios"]), both, lang)
         return _result(fig, out_base, ctx, data)
 
 
 # -- fan chart ------------------------------------------------------------------------------------
 
 
-def plot_fan_chart(bands: pd.DataFrame, ctx: FigureContext, out_base: str | Path) -> FigureResult:
-    """Cumulative cost by month, one panel per scenario (shared y axis): P10–P90 light band,
-    P25–P75 darker band, median line.
+def _fan_panel(ax, rows: pd.DataFrame, budget: pd.DataFrame | None, offset: int, colour: str):
+    """One scenario's fan: P10–P90 and P25–P75 bands, the median line and, with `budget`, the
+    median of budget cost alone (dashed). Returns the arrays drawn."""
+    x = (rows["month"].to_numpy(float) + offset) / 12
+    arrays = {q: rows[q].to_numpy(float) for q in ("p10", "p25", "p50", "p75", "p90")}
+    ax.fill_between(x, arrays["p10"], arrays["p90"], color=colour, alpha=0.17, lw=0)
+    ax.fill_between(x, arrays["p25"], arrays["p75"], color=colour, alpha=0.38, lw=0)
+    ax.plot(x, arrays["p50"], color=colour, linewidth=2.6)
+    drawn = {"x": x, **arrays}
+    if budget is not None and len(budget):
+        budget_x = (budget["month"].to_numpy(float) + offset) / 12
+        drawn["budget_p50"] = budget["p50"].to_numpy(float)
+        ax.plot(budget_x, drawn["budget_p50"], color=DARK, linewidth=2.0, linestyle=(0, (5, 2)))
+    return drawn
 
-    `bands` columns: scenario, month, mean, p10, p25, p50, p75, p90 (EUR). Months counted from
-    0 are the end of month month+1, so x = (month + 1) / 12 years; months counted from 1 give
-    x = month / 12. `data["scenarios"][s]` holds the arrays passed to `fill_between` and `plot`.
+
+def _fan_note(ax, drawn: dict, lang: str) -> None:
+    """The figures at the horizon, top left in the panel."""
+    x = drawn["x"]
+    end = label(
+        "fan_end",
+        lang,
+        years=format_number(x[-1], lang, _decimals([x[-1]], 1)),
+        median=format_eur_short(drawn["p50"][-1], lang),
+        low=format_eur_short(drawn["p10"][-1], lang),
+        high=format_eur_short(drawn["p90"][-1], lang),
+    )
+    if "budget_p50" in drawn:
+        median = format_eur_short(drawn["budget_p50"][-1], lang)
+        end += "\n" + label("fan_end_budget", lang, median=median)
+    ax.text(
+        0.03,
+        0.97,
+        end,
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=12.5,
+        color=DARK,
+        linespacing=1.35,
+    )
+
+
+def plot_fan_chart(
+    bands: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    budget_bands: pd.DataFrame | None = None,
+) -> FigureResult:
+    """Cumulative total cost (budget + risk, not discounted) by month, one panel per scenario
+    (shared y axis): P10–P90 light band, P25–P75 darker band, median line.
+
+    `bands` columns: scenario, month, mean, p10, p25, p50, p75, p90 (EUR), e.g. from
+    `cumulative_cost_bands` of `cost_total_eur`. `budget_bands` (optional, same columns, of
+    budget cost alone: `cumulative_cost_bands(monthly, "cost_budget_eur")`) adds its median as
+    a dashed dark line. Months counted from 0 are the end of month month+1, so
+    x = (month + 1) / 12 years; months counted from 1 give x = month / 12.
+    `data["scenarios"][s]` holds the arrays passed to `fill_between` and `plot`.
     """
     lang, years = ctx.lang, ctx.horizon_years
     title = label("fan_title", lang, years=years)
@@ -733,14 +867,13 @@ def plot_fan_chart(bands: pd.DataFrame, ctx: FigureContext, out_base: str | Path
         data: dict[str, Any] = {"scenarios": {}, "month_offset": offset}
         for i, (ax, s) in enumerate(zip(axes, scenarios, strict=False)):
             rows = bands[bands["scenario"] == s].sort_values("month")
-            x = (rows["month"].to_numpy(float) + offset) / 12
-            arrays = {q: rows[q].to_numpy(float) for q in ("p10", "p25", "p50", "p75", "p90")}
+            budget = None
+            if budget_bands is not None:
+                budget = budget_bands[budget_bands["scenario"] == s].sort_values("month")
             colour = ctx.colour(s)
-            ax.fill_between(x, arrays["p10"], arrays["p90"], color=colour, alpha=0.17, lw=0)
-            ax.fill_between(x, arrays["p25"], arrays["p75"], color=colour, alpha=0.38, lw=0)
-            ax.plot(x, arrays["p50"], color=colour, linewidth=2.6)
+            drawn = _fan_panel(ax, rows, budget, offset, colour)
             ax.set_title(_wrap(ctx.scenario_label(s), 24), color=colour, fontsize=16)
-            ax.set_xlim(0, max(years, float(x.max()) if x.size else years))
+            ax.set_xlim(0, max(years, float(drawn["x"].max()) if drawn["x"].size else years))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=min(years, 6) or 1))
             ax.xaxis.set_major_formatter(NumberFormatter(lang))
             if i + ncols >= len(scenarios):  # no panel below
@@ -748,43 +881,39 @@ def plot_fan_chart(bands: pd.DataFrame, ctx: FigureContext, out_base: str | Path
                 ax.tick_params(axis="x", labelbottom=True)
             if i % ncols == 0:
                 ax.set_ylabel(label("fan_y_axis", lang))
-            if x.size:
-                end = label(
-                    "fan_end",
-                    lang,
-                    years=format_number(x[-1], lang, _decimals([x[-1]], 1)),
-                    median=format_eur_short(arrays["p50"][-1], lang),
-                    low=format_eur_short(arrays["p10"][-1], lang),
-                    high=format_eur_short(arrays["p90"][-1], lang),
-                )
-                ax.text(
-                    0.03,
-                    0.97,
-                    end,
-                    transform=ax.transAxes,
-                    ha="left",
-                    va="top",
-                    fontsize=12.5,
-                    color=DARK,
-                    linespacing=1.35,
-                )
-            data["scenarios"][s] = {"x": x, **arrays}
+            if drawn["x"].size:
+                _fan_note(ax, drawn, lang)
+            data["scenarios"][s] = drawn
         axes[0].yaxis.set_major_formatter(EuroFormatter(lang))
         top = max(
             (float(np.nanmax(d["p90"])) for d in data["scenarios"].values() if d["p90"].size),
             default=1.0,
         )
-        axes[0].set_ylim(0, top * 1.32)
-        grey = "#7f7f7f"
-        handles = [
-            Line2D([], [], color=grey, linewidth=2.6, label=label("median", lang)),
-            Patch(facecolor=grey, alpha=0.55, label=label("band_50", lang)),
-            Patch(facecolor=grey, alpha=0.22, label=label("band_80", lang)),
-        ]
-        _figure_legend(
-            fig, handles, [h.get_label() for h in handles], "bottom", ncols=3, fontsize=13
-        )
+        axes[0].set_ylim(0, top * (1.42 if budget_bands is not None else 1.32))
+        _fan_legend(fig, lang, budget_bands is not None)
         return _result(fig, out_base, ctx, data)
+
+
+def _fan_legend(fig: Figure, lang: str, budget: bool) -> None:
+    grey = "#7f7f7f"
+    handles = [
+        Line2D([], [], color=grey, linewidth=2.6, label=label("fan_median", lang)),
+        Patch(facecolor=grey, alpha=0.55, label=label("band_50", lang)),
+        Patch(facecolor=grey, alpha=0.22, label=label("band_80", lang)),
+    ]
+    if budget:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=DARK,
+                linewidth=2.0,
+                linestyle=(0, (5, 2)),
+                label=label("fan_budget", lang),
+            )
+        )
+    names = [h.get_label() for h in handles]
+    _figure_legend(fig, handles, names, "bottom", ncols=len(handles), fontsize=13)
 
 
 # -- cost breakdown -------------------------------------------------------------------------------
@@ -794,13 +923,136 @@ def _category_colour(category: str, index: int) -> str:
     return CATEGORY_COLOURS.get(category, _OTHER_COLOURS[index % len(_OTHER_COLOURS)])
 
 
+def _group_of(category: str) -> str:
+    """The group of a cost category: risk for the ledger's risk categories, else budget."""
+    return "risk" if category in RISK_CATEGORIES else "budget"
+
+
+def _stack(ax, frame: pd.DataFrame, categories: list[str], lang: str) -> dict[str, Any]:
+    """Stack the categories as horizontal bars (negative values left of zero); return the
+    handles, each segment's (left, width) per scenario and the group spans per scenario."""
+    scenarios = list(frame.index)
+    y = np.arange(len(scenarios), dtype=float)
+    positive, negative = np.zeros(len(scenarios)), np.zeros(len(scenarios))
+    segments: dict[str, dict[str, tuple[float, float]]] = {s: {} for s in scenarios}
+    spans = {s: {} for s in scenarios}
+    handles = {}
+    for i, category in enumerate(categories):
+        v = frame[category].to_numpy(float)
+        left = np.where(v >= 0, positive, negative)
+        handles[category] = ax.barh(
+            y,
+            v,
+            left=left,
+            height=0.62,
+            color=_category_colour(category, i),
+            edgecolor="white",
+            linewidth=0.8,
+            label=category_label(category, lang),
+        )
+        for j, s in enumerate(scenarios):
+            segments[s][category] = (float(left[j]), float(v[j]))
+            start, end = spans[s].get(_group_of(category), (np.inf, -np.inf))
+            spans[s][_group_of(category)] = (
+                min(start, float(min(left[j], left[j] + v[j]))),
+                max(end, float(max(left[j], left[j] + v[j]))),
+            )
+        positive += np.maximum(v, 0)
+        negative += np.minimum(v, 0)
+    return {
+        "handles": handles,
+        "segments": segments,
+        "spans": spans,
+        "positive": positive,
+        "negative": negative,
+    }
+
+
+def _group_brackets(fig: Figure, ax, spans: dict, groups: dict, lang: str) -> list:
+    """Above each bar, a bracket over its budget part and one over its risk part, each with
+    the group's subtotal (`_place_group_labels` keeps the labels apart and inside)."""
+    texts = []
+    for j, s in enumerate(spans):
+        pair = []
+        for group in ("budget", "risk"):
+            if group not in spans[s]:
+                continue
+            start, end = spans[s][group]
+            top = j - 0.36  # the y axis is inverted: smaller y is higher up
+            ax.plot(
+                [start, start, end, end],
+                [top + 0.03, top, top, top + 0.03],
+                color=DARK,
+                linewidth=1.2,
+                solid_joinstyle="miter",
+            )
+            value = format_eur_short(groups[s][group], lang)
+            text = ax.text(
+                (start + end) / 2,
+                top,
+                label(f"{group}_group", lang, value=value),
+                ha="center",
+                va="bottom",
+                fontsize=13,
+                color=DARK,
+                transform=ax.transData + ScaledTranslation(0, 2 / 72, fig.dpi_scale_trans),
+            )
+            pair.append(text)
+        texts += pair
+        _place_group_labels(fig, ax, pair)
+    return texts
+
+
+def _place_group_labels(fig: Figure, ax, pair: list) -> None:
+    """Each label centred over its bracket unless it would stick out left of the axes (then
+    it starts at the axes' left edge); the second label starts after the first when they
+    would touch."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    left_edge = ax.get_window_extent(renderer).x0
+    for text in pair:
+        box = text.get_window_extent(renderer)
+        if box.x0 < left_edge:
+            text.set_horizontalalignment("left")
+            text.set_x(to_data.transform((left_edge + 0.06 * fig.dpi, 0))[0])
+    if len(pair) == 2:
+        first, second = (t.get_window_extent(renderer) for t in pair)
+        if first.expanded(1.06, 1.0).overlaps(second):
+            pair[1].set_horizontalalignment("left")
+            pair[1].set_x(to_data.transform((first.x1 + 0.15 * fig.dpi, 0))[0])
+
+
+def _grouped_legend(fig: Figure, handles: dict, lang: str):
+    """The category legend in two sections, budget cost then risk cost, each under a header."""
+    entries, names, headers = [], [], []
+    for group in ("budget", "risk"):
+        members = [c for c in handles if _group_of(c) == group]
+        if not members:
+            continue
+        if entries:  # an empty line between the groups
+            entries.append(Patch(visible=False))
+            names.append(" ")
+        headers.append(len(entries))
+        entries.append(Patch(visible=False))
+        names.append(label(f"{group}_header", lang))
+        entries += [handles[c] for c in members]
+        names += [category_label(c, lang) for c in members]
+    legend = _figure_legend(fig, entries, names, "right", fontsize=12, alignment="left")
+    for index in headers:
+        legend.get_texts()[index].set_fontweight("bold")
+    return legend
+
+
 def plot_cost_breakdown(
     breakdown: pd.DataFrame, ctx: FigureContext, out_base: str | Path
 ) -> FigureResult:
-    """Horizontal stacked bars of the mean cost per category and scenario (`breakdown`: index
-    scenario, columns cost categories, EUR; negative values such as service credits are drawn
-    left of zero). The net total is written at the end of each bar. Categories that are zero in
-    every scenario are left out."""
+    """Horizontal stacked bars of the mean cost per category and scenario, budget categories
+    first (cool colours), risk categories after (reds), with a bracket and subtotal over each
+    group and the total at the end of each bar (`breakdown`: index scenario, columns cost
+    categories, nominal EUR; negative values such as service credits are drawn left of zero).
+    Categories that are zero in every scenario are left out; the legend lists budget and risk
+    categories under their own headers."""
     lang, years = ctx.lang, ctx.horizon_years
     title = label("breakdown_title", lang, years=years)
     subtitle = label("breakdown_subtitle", lang, runs=_runs(ctx))
@@ -808,38 +1060,25 @@ def plot_cost_breakdown(
     frame = frame.drop(columns=[c for c in ("total", "npv") if c in frame.columns])
     scenarios = ctx.ordered(frame.index)
     frame = frame.loc[scenarios].astype(float).fillna(0.0)
-    categories = [c for c in frame.columns if (frame[c] != 0).any()]
-    y = np.arange(len(scenarios), dtype=float)
+    present = [c for c in frame.columns if (frame[c] != 0).any()]
+    categories = [c for g in ("budget", "risk") for c in present if _group_of(c) == g]
+    groups = {
+        s: {
+            g: float(frame.loc[s, [c for c in categories if _group_of(c) == g]].sum())
+            for g in ("budget", "risk")
+        }
+        for s in scenarios
+    }
     with _style():
         fig, (ax,) = _new_figure(ctx, title, subtitle)
-        positive = np.zeros(len(scenarios))
-        negative = np.zeros(len(scenarios))
-        segments: dict[str, dict[str, tuple[float, float]]] = {s: {} for s in scenarios}
-        handles = []
-        for i, category in enumerate(categories):
-            v = frame[category].to_numpy(float)
-            left = np.where(v >= 0, positive, negative)
-            bars = ax.barh(
-                y,
-                v,
-                left=left,
-                height=0.62,
-                color=_category_colour(category, i),
-                edgecolor="white",
-                linewidth=0.8,
-                label=category_label(category, lang),
-            )
-            handles.append(bars)
-            for j, s in enumerate(scenarios):
-                segments[s][category] = (float(left[j]), float(v[j]))
-            positive += np.maximum(v, 0)
-            negative += np.minimum(v, 0)
+        drawn = _stack(ax, frame, categories, lang)
+        positive, negative = drawn["positive"], drawn["negative"]
         totals = frame[categories].sum(axis=1) if categories else pd.Series(0.0, scenarios)
         span = float(positive.max() - negative.min()) if len(scenarios) else 1.0
         for j, s in enumerate(scenarios):
             ax.text(
                 positive[j] + 0.012 * span,
-                y[j],
+                j,
                 label("total", lang, value=format_eur_short(float(totals[s]), lang)),
                 ha="left",
                 va="center",
@@ -847,34 +1086,232 @@ def plot_cost_breakdown(
                 fontweight="bold",
                 color=DARK,
             )
-        ax.set_xlim(
-            min(float(negative.min()) * 1.5, 0) - 0.01 * span, float(positive.max()) + 0.2 * span
-        )
-        ax.axvline(0, color=DARK, linewidth=1.2, zorder=3)
-        ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        ax.set_yticks(y, [_wrap(ctx.scenario_label(s), 18) for s in scenarios], fontsize=15)
-        for tick, s in zip(ax.get_yticklabels(), scenarios, strict=True):
-            tick.set_color(ctx.colour(s))
-            tick.set_fontweight("bold")
-        ax.invert_yaxis()
-        ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(EuroFormatter(lang))
-        ax.xaxis.set_major_locator(MaxNLocator(8))
-        ax.set_xlabel(label("breakdown_axis", lang, years=years))
-        _figure_legend(
-            fig,
-            handles,
-            [category_label(c, lang) for c in categories],
-            "right",
-            fontsize=12,
-            title=label("category", lang),
-            alignment="left",
-        )
+        _style_breakdown_axes(ax, ctx, scenarios, negative, positive, span)
+        _grouped_legend(fig, drawn["handles"], lang)
+        _group_brackets(fig, ax, drawn["spans"], groups, lang)
         data = {
             "categories": categories,
-            "segments": segments,
+            "group_of": {c: _group_of(c) for c in categories},
+            "segments": drawn["segments"],
+            "groups": groups,
             "totals": {s: float(totals[s]) for s in scenarios},
+        }
+        return _result(fig, out_base, ctx, data)
+
+
+def _style_breakdown_axes(ax, ctx: FigureContext, scenarios, negative, positive, span) -> None:
+    """Limits, zero line, coloured scenario names and the euro axis of the breakdown."""
+    ax.set_xlim(
+        min(float(negative.min()) * 1.5, 0) - 0.01 * span, float(positive.max()) + 0.2 * span
+    )
+    ax.set_ylim(len(scenarios) - 0.55, -0.8)  # inverted; room for the brackets above bar 0
+    ax.axvline(0, color=DARK, linewidth=1.2, zorder=3)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_yticks(
+        np.arange(len(scenarios)),
+        [_wrap(ctx.scenario_label(s), 18) for s in scenarios],
+        fontsize=15,
+    )
+    for tick, s in zip(ax.get_yticklabels(), scenarios, strict=True):
+        tick.set_color(ctx.colour(s))
+        tick.set_fontweight("bold")
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(EuroFormatter(ctx.lang))
+    ax.xaxis.set_major_locator(MaxNLocator(8))
+    ax.set_xlabel(label("breakdown_axis", ctx.lang, years=ctx.horizon_years))
+
+
+# -- budget cost and risk cost per option ---------------------------------------------------------
+
+
+def _whiskers(ax, x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: str):
+    """Vertical P5–P95 whiskers with end caps at positions x; returns the caps' line."""
+    ax.vlines(x, low, high, color=colour, linewidth=2.0, zorder=3)
+    (caps,) = ax.plot(
+        np.repeat(x, 2),
+        np.column_stack([low, high]).ravel(),
+        linestyle="none",
+        marker="_",
+        markersize=18,
+        markeredgewidth=2.2,
+        color=colour,
+        zorder=3,
+    )
+    return caps
+
+
+def _two_lines(amount: str) -> str:
+    """An amount on two lines, number above unit: "2,0\nMio. €" (German); English unchanged."""
+    number, _, unit = amount.partition(NBSP)
+    return f"{number}\n{unit}" if unit else amount
+
+
+def _segment_values(fig: Figure, ax, bars, values: np.ndarray, lang: str) -> list:
+    """Each segment's value written in white in its middle: on one line, or on two where the
+    bar is narrow; left out where the segment is too small for it."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    written = []
+    for patch, value in zip(bars.patches, values, strict=True):
+        box = patch.get_window_extent(renderer)
+        amount = format_eur_short(float(value), lang)
+        text = ax.text(
+            patch.get_x() + patch.get_width() / 2,
+            patch.get_y() + patch.get_height() / 2,
+            amount,
+            ha="center",
+            va="center",
+            fontsize=14,
+            fontweight="bold",
+            color="white",
+            zorder=4,
+            linespacing=1.1,
+        )
+        if text.get_window_extent(renderer).width > 0.92 * box.width:
+            text.set_text(_two_lines(amount))
+        inner = text.get_window_extent(renderer)
+        if inner.width > 0.92 * box.width or inner.height > 0.85 * box.height:
+            text.remove()
+            continue
+        written.append(text)
+    return written
+
+
+def _cheapest_lines(fig: Figure, ax, x: np.ndarray, lines: list[str]) -> None:
+    """A note under each option's name (below the x tick labels), wrapped to its slot."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    below = min((b.y0 for b in ticks), default=ax.get_window_extent(renderer).y0)
+    drop = (ax.get_window_extent(renderer).y0 - below) / fig.dpi + 0.06
+    blend = blended_transform_factory(ax.transData, ax.transAxes)
+    slot = ax.get_window_extent(renderer).width / max(len(x), 1)
+    for xi, line in zip(x, lines, strict=True):
+        text = ax.text(
+            xi,
+            0,
+            line,
+            ha="center",
+            va="top",
+            fontsize=13,
+            color=NEUTRAL,
+            linespacing=1.3,
+            transform=blend + ScaledTranslation(0, -drop, fig.dpi_scale_trans),
+        )
+        _fit_width(text, 0.8 * slot, renderer)
+
+
+def _total_labels(fig: Figure, ax, x: np.ndarray, totals: np.ndarray, p95: np.ndarray, lang: str):
+    """The total written above each bar (on two lines where one would reach the whiskers);
+    the P95 of total cost beside its whisker's top where there is room before the next bar."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    unit = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]  # px per bar
+    right = ax.get_window_extent(renderer).x1
+    for xi, total, high in zip(x, totals, p95, strict=True):
+        value = format_eur_short(float(total), lang)
+        text = ax.annotate(
+            label("total", lang, value=value),
+            (xi, total),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=14,
+            fontweight="bold",
+            color=DARK,
+            linespacing=1.1,
+        )
+        if text.get_window_extent(renderer).width > 0.54 * unit:
+            text.set_text(label("total", lang, value="\n" + value).replace(" \n", "\n"))
+        note = ax.annotate(
+            label("p95_value", lang, value=format_eur_short(float(high), lang)),
+            (xi + 0.3, high),
+            xytext=(12, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=12,
+            color=NEUTRAL,
+        )
+        room = min(ax.transData.transform((xi + 0.78, 0))[0], right)
+        if note.get_window_extent(renderer).x1 > room:
+            note.remove()
+
+
+def _option_axis(ax, ctx: FigureContext, x: np.ndarray, scenarios: list[str]) -> None:
+    """Options on x (names bold in their colours), euros on y."""
+    ax.set_xticks(x, [_wrap(ctx.scenario_label(s), 22) for s in scenarios], fontsize=15)
+    for tick, s in zip(ax.get_xticklabels(), scenarios, strict=True):
+        tick.set_color(ctx.colour(s))
+        tick.set_fontweight("bold")
+    ax.tick_params(axis="x", length=0)
+    ax.grid(axis="x", visible=False)
+    ax.yaxis.set_major_formatter(EuroFormatter(ctx.lang))
+    ax.yaxis.set_major_locator(MaxNLocator(7))
+
+
+def plot_cost_budget_risk(
+    table: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    cheapest: pd.DataFrame | None = None,
+) -> FigureResult:
+    """Per option a stacked bar: mean budget cost (bottom) and mean risk cost (top), together
+    the mean total cost (net present value, EUR), each value written on the bar; whiskers left
+    of the bar: P5–P95 of budget cost, right of it: P5–P95 of total cost.
+
+    `table`: `analysis.budget_risk_table` (index scenario; columns budget_mean, risk_mean,
+    total_mean, budget_p5, budget_p95, total_p5, total_p95). `cheapest` (optional; index
+    scenario, columns p_cheapest_budget and p_cheapest, as in `summary_table`) writes under
+    each option how often it is the cheapest on budget cost and on total cost.
+    """
+    lang, years = ctx.lang, ctx.horizon_years
+    title = label("budget_risk_title", lang, years=years)
+    subtitle = label("budget_risk_subtitle", lang, runs=_runs(ctx))
+    scenarios = ctx.ordered(table.index)
+    rows = table.loc[scenarios].astype(float)
+    x = np.arange(len(scenarios), dtype=float)
+    column = {k: rows[k].to_numpy(float) for k in rows.columns}
+    with _style():
+        fig, (ax,) = _new_figure(ctx, title, subtitle)
+        budget_bars = ax.bar(x, column["budget_mean"], 0.44, color=BUDGET_COLOUR, zorder=2)
+        risk_bars = ax.bar(
+            x, column["risk_mean"], 0.44, bottom=column["budget_mean"], color=RISK_COLOUR, zorder=2
+        )
+        budget_caps = _whiskers(ax, x - 0.3, column["budget_p5"], column["budget_p95"], "#1F3B63")
+        total_caps = _whiskers(ax, x + 0.3, column["total_p5"], column["total_p95"], DARK)
+        top = float(np.nanmax([column["total_p95"].max(), column["total_mean"].max()]))
+        ax.set_ylim(0, top * 1.12)
+        ax.set_xlim(-0.6, len(scenarios) - 0.25)
+        _option_axis(ax, ctx, x, scenarios)
+        ax.set_ylabel(label("budget_risk_axis", lang, years=years))
+        handles = [budget_bars, risk_bars, budget_caps, total_caps]
+        names = [
+            label(k, lang) for k in ("budget_cost", "risk_cost", "budget_range", "total_range")
+        ]
+        _figure_legend(fig, handles, names, "bottom", ncols=4, fontsize=13)
+        if cheapest is not None:
+            shares = cheapest.reindex(scenarios)
+            lines = [
+                label(
+                    "cheapest_on",
+                    lang,
+                    budget=format_percent(float(shares.loc[s, "p_cheapest_budget"]), lang),
+                    total=format_percent(float(shares.loc[s, "p_cheapest"]), lang),
+                )
+                for s in scenarios
+            ]
+            _cheapest_lines(fig, ax, x, lines)
+        # the values last: they are placed to fit the final layout
+        _total_labels(fig, ax, x, column["total_mean"], column["total_p95"], lang)
+        _segment_values(fig, ax, budget_bars, column["budget_mean"], lang)
+        _segment_values(fig, ax, risk_bars, column["risk_mean"], lang)
+        data = {
+            "scenarios": scenarios,
+            "x": x,
+            **{key: dict(zip(scenarios, column[key].tolist(), strict=True)) for key in column},
         }
         return _result(fig, out_base, ctx, data)
 
@@ -1093,16 +1530,44 @@ def _probability_words(p: float, lang: str) -> str:
     return format_percent(p, lang)
 
 
+def _budget_words(comparison: Mapping[str, Any] | None, name_a: str, lang: str) -> str | None:
+    """The budget-only result of a paired comparison in one sentence (None without one)."""
+    if comparison is None:
+        return None
+    p = _probability_words(float(comparison["p_a_cheaper"]), lang)
+    difference = float(comparison["mean_difference"])
+    amount = format_eur_short(abs(difference), lang)
+    key = "budget_less" if difference < 0 else "budget_more" if difference > 0 else "budget_same"
+    return f"{label('budget_cheaper_in', lang, a=name_a, p=p)}, {label(key, lang, amount=amount)}"
+
+
+def _headline(fig: Figure, ax, statement: str, average: str, budget: str | None) -> None:
+    """The result in words above the histogram: one line if it fits, else one per sentence;
+    the budget-only result, if any, on a line of its own."""
+    headline = ax.set_title(f"{statement}. {average}.", fontsize=15, color=DARK, loc="left")
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width - 1.4 * fig.dpi  # the axes: figure width less the y axis labels
+    if headline.get_window_extent(renderer).width > room:
+        headline.set_text(f"{statement}.\n{average}.")
+        if headline.get_window_extent(renderer).width > room:
+            _fit_width(headline, room, renderer)
+    if budget:
+        headline.set_text(f"{headline.get_text()}\n{budget}.")
+
+
 def plot_paired_difference(
     difference: pd.Series | np.ndarray,
     comparison: Mapping[str, Any] | pd.Series,
     ctx: FigureContext,
     out_base: str | Path,
     column: str = "cost_npv_eur",
+    budget_comparison: Mapping[str, Any] | pd.Series | None = None,
 ) -> FigureResult:
-    """Histogram of the per-replication cost difference a − b (EUR) with a zero line; bars left
-    of zero (a cheaper) in a's colour, right of zero (b cheaper) in b's colour; the probability
-    that a is cheaper (`comparison["p_a_cheaper"]`) and the mean difference written in words."""
+    """Histogram of the per-replication difference a − b of total cost (budget + risk, EUR)
+    with a zero line; bars left of zero (a cheaper) in a's colour, right of zero (b cheaper) in
+    b's colour; the probability that a is cheaper (`comparison["p_a_cheaper"]`) and the mean
+    difference written in words. `budget_comparison` (`compare_pair` of the same a and b on
+    budget cost alone, e.g. `cost_budget_npv_eur`) adds the budget-only result in words."""
     lang, years = ctx.lang, ctx.horizon_years
     a, b = str(comparison["a"]), str(comparison["b"])
     name_a, name_b = ctx.scenario_label(a), ctx.scenario_label(b)
@@ -1190,13 +1655,8 @@ def plot_paired_difference(
             fontweight="bold",
             color=colour_b,
         )
-        headline = ax.set_title(f"{statement}. {average}.", fontsize=15, color=DARK, loc="left")
-        renderer = fig.canvas.get_renderer()
-        room = fig.bbox.width - 1.4 * fig.dpi  # the axes: figure width less the y axis labels
-        if headline.get_window_extent(renderer).width > room:
-            headline.set_text(f"{statement}.\n{average}.")
-            if headline.get_window_extent(renderer).width > room:
-                _fit_width(headline, room, renderer)
+        budget_line = _budget_words(budget_comparison, name_a, lang)
+        _headline(fig, ax, statement, average, budget_line)
         ax.xaxis.set_major_formatter(EuroFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(9))
         ax.yaxis.set_major_formatter(PercentFormatter(lang))
@@ -1211,16 +1671,19 @@ def plot_paired_difference(
             "mean_difference": mean_difference,
             "statement": statement,
             "average": average,
+            "budget_statement": budget_line,
             "differences": d,
         }
         return _result(fig, out_base, ctx, data)
 
 
 __all__ = [
+    "BUDGET_COLOUR",
     "CATEGORY_COLOURS",
     "DPI",
     "FIGURE_STEMS",
     "PALETTE",
+    "RISK_COLOUR",
     "SLIDE_SIZE",
     "EuroFormatter",
     "FigureContext",
@@ -1231,6 +1694,7 @@ __all__ = [
     "figure_path",
     "paired_difference_stem",
     "plot_cost_breakdown",
+    "plot_cost_budget_risk",
     "plot_cost_distribution",
     "plot_cost_distributions",
     "plot_downtime_by_service",

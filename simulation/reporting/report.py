@@ -2,6 +2,10 @@
 
 `build_analysis` computes every number the figures and documents show, once; the PDF and the
 workbook only format those numbers, so what the board reads equals what the analysis API returns.
+
+Every cost is shown three ways: budget cost (cash out), risk cost (users' lost time, lost margin,
+security and compliance losses) and their total. The executive summary names the cheapest option
+on budget cost and on total cost, and says so plainly when they differ.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import pandas as pd
 from simulation import analysis as an
 from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
-from simulation.model.ledger import COST_CATEGORIES
+from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
 from simulation.reporting import plots
 from simulation.reporting.labels import (
     category_label,
     format_eur,
+    format_eur_short,
     format_number,
     format_percent,
 )
@@ -38,36 +43,73 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "{company} · {runs} simulierte Verläufe je Option über {years} Jahre · {date}",
     },
     "summary": {"en": "Executive summary", "de": "Zusammenfassung"},
-    "recommendation": {
-        "en": "Recommendation: {rec}. Over {years} years it has the lowest expected cost "
-        "(net present value {mean}), {saving} less than {runner} (95% confidence interval "
-        "{lo} to {hi}). It is the cheapest option in {p} of the simulated futures "
-        "(95% CI {plo} to {phi}).",
-        "de": "Empfehlung: {rec}. Über {years} Jahre hat diese Option die niedrigsten erwarteten "
-        "Kosten (Barwert {mean}), {saving} weniger als {runner} (95-%-Konfidenzintervall "
-        "{lo} bis {hi}). Sie ist in {p} der simulierten Verläufe die günstigste Option "
-        "(95-%-KI {plo} bis {phi}).",
+    "decision_same": {
+        "en": "Recommendation: {rec}. It is the cheapest option both on budget cost (cash out) "
+        "and on total cost, which adds the risk cost of users' lost time, lost margin and "
+        "security losses.",
+        "de": "Empfehlung: {rec}. Diese Option ist sowohl bei den Budgetkosten (Auszahlungen) "
+        "als auch bei den Gesamtkosten am günstigsten, die zusätzlich die Risikokosten aus "
+        "Arbeitszeitverlust, entgangener Marge und Sicherheitsschäden enthalten.",
+    },
+    "decision_split": {
+        "en": "Recommendation: no option wins on both counts. On budget alone, {budget_rec} is "
+        "cheaper; once users' lost time and the other risk costs are counted, {total_rec} is "
+        "cheaper. The choice depends on how much weight the board gives to risk cost.",
+        "de": "Empfehlung: Keine Option liegt bei beiden Maßstäben vorn. Nach Budgetkosten "
+        "allein ist {budget_rec} günstiger; rechnet man den Arbeitszeitverlust der Nutzer und "
+        "die übrigen Risikokosten hinzu, ist {total_rec} günstiger. Die Wahl hängt davon ab, "
+        "welches Gewicht das Gremium den Risikokosten beimisst.",
+    },
+    "on_budget": {
+        "en": "Budget cost (cash out, net present value over {years} years): {rec} costs "
+        "{mean} on average, {saving} less than {runner} (95% confidence interval {lo} to "
+        "{hi}), and has the lowest budget cost in {p} of the simulated futures (95% CI {plo} "
+        "to {phi}).",
+        "de": "Budgetkosten (Auszahlungen, Barwert über {years} Jahre): {rec} kostet im Mittel "
+        "{mean}, {saving} weniger als {runner} (95-%-Konfidenzintervall {lo} bis {hi}), und "
+        "hat in {p} der simulierten Verläufe die niedrigsten Budgetkosten (95-%-KI {plo} bis "
+        "{phi}).",
+    },
+    "on_total": {
+        "en": "Total cost (budget plus risk cost, net present value): {rec} costs {mean} on "
+        "average ({budget} budget + {risk} risk), {saving} less than {runner} (95% CI {lo} to "
+        "{hi}), and has the lowest total cost in {p} of the simulated futures (95% CI {plo} to "
+        "{phi}).",
+        "de": "Gesamtkosten (Budget- plus Risikokosten, Barwert): {rec} kostet im Mittel {mean} "
+        "({budget} Budget + {risk} Risiko), {saving} weniger als {runner} (95-%-KI {lo} bis "
+        "{hi}), und hat in {p} der simulierten Verläufe die niedrigsten Gesamtkosten (95-%-KI "
+        "{plo} bis {phi}).",
+    },
+    "single": {
+        "en": "{rec} costs {mean} on average over {years} years (net present value): {budget} "
+        "budget cost (cash out) and {risk} risk cost (users' lost time, lost margin, security "
+        "losses).",
+        "de": "{rec} kostet über {years} Jahre im Mittel {mean} (Barwert): {budget} "
+        "Budgetkosten (Auszahlungen) und {risk} Risikokosten (Arbeitszeitverlust, entgangene "
+        "Marge, Sicherheitsschäden).",
     },
     "close_call": {
-        "en": "The difference is not statistically clear: the confidence interval of the "
-        "saving includes zero. Treat the options as equal in cost and decide on other grounds.",
-        "de": "Der Unterschied ist statistisch nicht eindeutig: Das Konfidenzintervall der "
-        "Einsparung schließt null ein. Die Optionen sind kostengleich; andere Kriterien "
-        "sollten entscheiden.",
+        "en": "On {measure} the difference is not statistically clear: the confidence interval "
+        "of the saving includes zero, so treat the two options as equal on this measure.",
+        "de": "Bei {measure} ist der Unterschied statistisch nicht eindeutig: Das "
+        "Konfidenzintervall der Einsparung schließt null ein; auf diesem Maßstab sind beide "
+        "Optionen als gleichwertig zu betrachten.",
     },
+    "measure_budget": {"en": "budget cost", "de": "den Budgetkosten"},
+    "measure_total": {"en": "total cost", "de": "den Gesamtkosten"},
     "risk": {
-        "en": "Main risk: in the worst 5% of futures {rec} costs {cvar} on average, {excess} "
-        "more than expected. Most of this spread comes from {driver} ({share} of the variance "
-        "of its cost).",
-        "de": "Hauptrisiko: In den ungünstigsten 5 % der Verläufe kostet {rec} im Mittel {cvar}, "
-        "{excess} mehr als erwartet. Diese Streuung stammt vor allem aus {driver} ({share} "
-        "der Varianz der Kosten).",
+        "en": "Main risk: in the worst 5% of futures {rec} costs {cvar} in total on average, "
+        "{excess} more than expected. Most of this spread comes from {driver} ({share} of the "
+        "variance of its cost).",
+        "de": "Hauptrisiko: In den ungünstigsten 5 % der Verläufe kostet {rec} insgesamt im "
+        "Mittel {cvar}, {excess} mehr als erwartet. Diese Streuung stammt vor allem aus "
+        "{driver} ({share} der Varianz der Kosten).",
     },
     "tradeoff": {
-        "en": "Trade-off: {safer} has the lower cost in the worst 5% of futures (CVaR95 {cvar}); "
-        "a risk-averse board may prefer it.",
-        "de": "Abwägung: {safer} hat in den ungünstigsten 5 % der Verläufe die niedrigeren Kosten "
-        "(CVaR95 {cvar}); ein risikoscheues Gremium könnte diese Option vorziehen.",
+        "en": "Trade-off: {safer} has the lower total cost in the worst 5% of futures (CVaR95 "
+        "{cvar}); a risk-averse board may prefer it.",
+        "de": "Abwägung: {safer} hat in den ungünstigsten 5 % der Verläufe die niedrigeren "
+        "Gesamtkosten (CVaR95 {cvar}); ein risikoscheues Gremium könnte diese Option vorziehen.",
     },
     "downtime": {
         "en": "Downtime: {rec} expects {hours} hours of full service outage over {years} years "
@@ -90,6 +132,19 @@ TEXT: dict[str, dict[str, str]] = {
         "öffentliche Quelle existiert, sind es breite Bandbreiten. Sie zeigen Folgen von "
         "Annahmen, keine Prognosen.",
     },
+    "overview": {
+        "en": "Budget, risk and total cost per option (net present value over {years} years)",
+        "de": "Budget-, Risiko- und Gesamtkosten je Option (Barwert über {years} Jahre)",
+    },
+    "overview_note": {
+        "en": "Budget, Risk, Total: mean cost; P95: exceeded in 1 of 20 futures. Cheapest: share "
+        "of the simulated futures in which the option costs least, on budget cost alone and on "
+        "total cost.",
+        "de": "Budget, Risiko, Gesamt: mittlere Kosten; P95: in 1 von 20 Verläufen überschritten. "
+        "Günstigste: Anteil der simulierten Verläufe, in denen die Option am wenigsten kostet, "
+        "nach Budgetkosten allein und nach Gesamtkosten.",
+    },
+    "option": {"en": "Option", "de": "Option"},
     "scenario_table": {"en": "Scenario: {name}", "de": "Szenario: {name}"},
     "metric": {"en": "Metric", "de": "Kennzahl"},
     "value": {"en": "Value", "de": "Wert"},
@@ -99,15 +154,43 @@ TEXT: dict[str, dict[str, str]] = {
     "assumption": {"en": "Value or distribution", "de": "Wert oder Verteilung"},
     "source": {"en": "Unit and source", "de": "Einheit und Quelle"},
     "page": {"en": "page {n}", "de": "Seite {n}"},
-    "largest_costs": {"en": "Largest cost items", "de": "Größte Kostenpositionen"},
-    "downtime_h": {"en": "Downtime (hours)", "de": "Ausfallzeit (Stunden)"},
+    "section_budget": {
+        "en": "Budget cost (cash out)",
+        "de": "Budgetkosten (Auszahlungen)",
+    },
+    "section_risk": {
+        "en": "Risk cost (users' lost time, lost margin, security losses)",
+        "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheitsschäden)",
+    },
+    "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
+    "section_other": {
+        "en": "Cheapest option and operations",
+        "de": "Günstigste Option und Betrieb",
+    },
+    "largest_costs": {
+        "en": "Largest cost items (mean, not discounted)",
+        "de": "Größte Kostenpositionen (Mittel, nicht abgezinst)",
+    },
+    "group_budget": {"en": "budget cost", "de": "Budgetkosten"},
+    "group_risk": {"en": "risk cost", "de": "Risikokosten"},
+    "downtime_h": {
+        "en": "Downtime in hours (mean / P95)",
+        "de": "Ausfallzeit in Stunden (Mittel / P95)",
+    },
     "sla_breaches": {"en": "SLA breaches", "de": "SLA-Verstöße"},
     "departures": {"en": "Staff departures", "de": "Personalabgänge"},
-    "p_cheapest": {"en": "Probability cheapest", "de": "Wahrscheinlichkeit günstigste"},
+    "p_cheapest_budget": {
+        "en": "Probability cheapest on budget cost",
+        "de": "Wahrscheinlichkeit günstigste nach Budgetkosten",
+    },
+    "p_cheapest_total": {
+        "en": "Probability cheapest on total cost",
+        "de": "Wahrscheinlichkeit günstigste nach Gesamtkosten",
+    },
 }
 
 METRIC_NAMES = {
-    "mean": {"en": "Expected cost (mean NPV)", "de": "Erwartete Kosten (Mittel, Barwert)"},
+    "mean": {"en": "Expected (mean NPV)", "de": "Erwartungswert (Mittel, Barwert)"},
     "p50": {"en": "Median (P50)", "de": "Median (P50)"},
     "p90": {"en": "P90", "de": "P90"},
     "p95": {"en": "P95 = VaR95", "de": "P95 = VaR95"},
@@ -123,12 +206,24 @@ def _in_sentence(name: str, lang: str) -> str:
 
 
 def text(key: str, lang: str, **values: Any) -> str:
+    """The report text `key` in language `lang`, formatted with `values`."""
     return TEXT[key][lang].format(**values)
+
+
+def board_eur(value: float, lang: str) -> str:
+    """An amount at board precision: €4.1m / 4,1 Mio. €, €431k / 431 Tsd. €."""
+    return format_eur_short(value, lang)
 
 
 @dataclass
 class Analysis:
-    """Every number the figures and reports show, computed once from a results folder."""
+    """Every number the figures and reports show, computed once from a results folder.
+
+    `risk`, `risk_table`, `cheapest`, `comparison`, `difference`, `cost_exceedance` and `bands`
+    are on total cost (budget + risk); `budget_risk` (`analysis.budget_risk_table`), `choices`
+    (`analysis.recommendations`), `cheapest_budget`, `budget_comparison`, `grouped_breakdown`,
+    `risk_by_basis` and the `budget_*` curves show budget and risk cost apart.
+    """
 
     metadata: dict[str, Any]
     scenarios: list[str]
@@ -150,6 +245,19 @@ class Analysis:
     comparison: pd.Series | None
     difference: pd.Series | None
     drivers: pd.Series = field(default_factory=pd.Series)
+    budget_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    choices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cheapest_budget: pd.DataFrame = field(default_factory=pd.DataFrame)
+    budget_comparison: pd.Series | None = None
+    grouped_breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
+    risk_by_basis: pd.DataFrame = field(default_factory=pd.DataFrame)
+    budget_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
+    budget_exceedance: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def winners_differ(self) -> bool:
+        """Whether the cheapest option on budget cost is not the cheapest on total cost."""
+        return an.winners_disagree(self.choices)
 
 
 def variance_drivers(replications: pd.DataFrame, scenario: str) -> pd.Series:
@@ -180,7 +288,6 @@ def build_analysis(
     services = list(metadata.get("services", []))
     risk = an.risk_metrics(replications, scenarios=scenarios, n_boot=n_boot, seed=seed)
     risk_table = an.risk_table(risk).reindex(scenarios)
-    cheapest = an.cheapest_table(replications, scenarios=scenarios)
     ranked = risk_table["mean"].sort_values().index.tolist()
     recommended = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
@@ -194,14 +301,14 @@ def build_analysis(
         services=services,
         risk=risk,
         risk_table=risk_table,
-        cheapest=cheapest,
+        cheapest=an.cheapest_table(replications, scenarios=scenarios),
         summary=an.summary_table(replications, scenarios),
         breakdown=an.cost_breakdown(replications, scenarios=scenarios),
         downtime=an.downtime_by_service(replications, services, scenarios=scenarios),
         downtime_p95=an.downtime_by_service_quantile(
             replications, services, 0.95, scenarios=scenarios
         ),
-        yearly=an.yearly_costs(monthly, scenarios=scenarios),
+        yearly=_yearly(monthly, scenarios),
         bands=an.cumulative_cost_bands(monthly, scenarios=scenarios),
         cost_exceedance=an.exceedance_curve(replications, "cost_npv_eur", scenarios=scenarios),
         downtime_exceedance=an.exceedance_curve(
@@ -213,50 +320,113 @@ def build_analysis(
         comparison=comparison,
         difference=difference,
         drivers=variance_drivers(replications, recommended),
+        **_budget_and_risk(replications, monthly, scenarios, risk, comparison, n_boot, seed),
     )
 
 
+def _budget_and_risk(
+    replications: pd.DataFrame,
+    monthly: pd.DataFrame,
+    scenarios: list[str],
+    risk: pd.DataFrame,
+    comparison: pd.Series | None,
+    n_boot: int,
+    seed: int,
+) -> dict[str, Any]:
+    """The tables that show budget cost and risk cost apart (fields of `Analysis`)."""
+    budget = an.COST_BASES["budget"]
+    budget_comparison = None
+    if comparison is not None:
+        budget_comparison = an.compare_pair(
+            replications, comparison["a"], comparison["b"], budget, n_boot=n_boot, seed=seed
+        )
+    metrics = [
+        an.risk_metrics(
+            replications, an.COST_BASES[basis], scenarios, n_boot=n_boot, seed=seed
+        ).assign(basis=basis)
+        for basis in ("budget", "risk")
+    ]
+    metrics.append(risk.assign(basis="total"))
+    return {
+        "budget_risk": an.budget_risk_table(replications, scenarios),
+        "choices": an.recommendations(replications, scenarios, bases=("budget", "total")),
+        "cheapest_budget": an.cheapest_table(replications, budget, scenarios),
+        "budget_comparison": budget_comparison,
+        "grouped_breakdown": an.grouped_cost_breakdown(replications, scenarios),
+        "risk_by_basis": pd.concat(metrics, ignore_index=True),
+        "budget_bands": an.cumulative_cost_bands(monthly, "cost_budget_eur", scenarios=scenarios),
+        "budget_exceedance": an.exceedance_curve(replications, budget, scenarios=scenarios),
+    }
+
+
+def _yearly(monthly: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """Each year's budget, risk and total cost (nominal EUR), one block per `cost`."""
+    columns = {"budget": "cost_budget_eur", "risk": "cost_risk_eur", "total": "cost_total_eur"}
+    parts = [
+        an.yearly_costs(monthly, column, scenarios).assign(cost=basis)
+        for basis, column in columns.items()
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[["cost", *[c for c in frame.columns if c != "cost"]]]
+
+
 # -- figures ----------------------------------------------------------------------------------
+
+
+def _risk_points(analysis: Analysis) -> pd.DataFrame:
+    """Mean and CVaR95 of total cost per scenario with their intervals (risk-return figure)."""
+    risk = pd.DataFrame(
+        {"mean": analysis.risk_table["mean"], "cvar95": analysis.risk_table["cvar95"]}
+    )
+    for metric in ("mean", "cvar95"):
+        rows = analysis.risk[analysis.risk["metric"] == metric].set_index("scenario")
+        risk[f"{metric}_ci_low"] = rows["ci_low"]
+        risk[f"{metric}_ci_high"] = rows["ci_high"]
+    return risk
 
 
 def write_figures(
     analysis: Analysis, replications: pd.DataFrame, ctx: plots.FigureContext, out_dir: Path
 ) -> dict[str, plots.FigureResult]:
     """Every board figure of the analysis, as PNG and PDF, in the context's language."""
-    lang = ctx.lang
     figures: dict[str, plots.FigureResult] = {}
-    path = lambda stem: plots.figure_path(out_dir, stem, lang)  # noqa: E731
+    path = lambda stem: plots.figure_path(out_dir, stem, ctx.lang)  # noqa: E731
+    figures["cost_budget_risk"] = plots.plot_cost_budget_risk(
+        analysis.budget_risk, ctx, path("cost_budget_risk"), cheapest=analysis.summary
+    )
     figures["cost_distribution"] = plots.plot_cost_distributions(
         replications, ctx, path("cost_distribution")
     )
     figures["cost_exceedance"] = plots.plot_exceedance(
-        analysis.cost_exceedance, ctx, path("cost_exceedance"), quantity="cost"
+        analysis.cost_exceedance,
+        ctx,
+        path("cost_exceedance"),
+        quantity="cost",
+        budget_curve=analysis.budget_exceedance,
     )
     figures["downtime_exceedance"] = plots.plot_exceedance(
         analysis.downtime_exceedance, ctx, path("downtime_exceedance"), quantity="downtime"
     )
-    figures["cost_fan"] = plots.plot_fan_chart(analysis.bands, ctx, path("cost_fan"))
+    figures["cost_fan"] = plots.plot_fan_chart(
+        analysis.bands, ctx, path("cost_fan"), budget_bands=analysis.budget_bands
+    )
     figures["cost_breakdown"] = plots.plot_cost_breakdown(
         analysis.breakdown, ctx, path("cost_breakdown")
     )
     figures["downtime_by_service"] = plots.plot_downtime_by_service(
         analysis.downtime, ctx, path("downtime_by_service"), downtime_p95=analysis.downtime_p95
     )
-    risk = pd.DataFrame(
-        {
-            "mean": analysis.risk_table["mean"],
-            "cvar95": analysis.risk_table["cvar95"],
-        }
+    figures["risk_return"] = plots.plot_risk_return(
+        _risk_points(analysis), ctx, path("risk_return")
     )
-    for metric in ("mean", "cvar95"):
-        rows = analysis.risk[analysis.risk["metric"] == metric].set_index("scenario")
-        risk[f"{metric}_ci_low"] = rows["ci_low"]
-        risk[f"{metric}_ci_high"] = rows["ci_high"]
-    figures["risk_return"] = plots.plot_risk_return(risk, ctx, path("risk_return"))
     if analysis.comparison is not None:
-        stem = f"paired_difference_{analysis.recommended}_vs_{analysis.runner_up}"
+        stem = plots.paired_difference_stem(analysis.recommended, analysis.runner_up)
         figures["paired_difference"] = plots.plot_paired_difference(
-            analysis.difference, analysis.comparison, ctx, path(stem)
+            analysis.difference,
+            analysis.comparison,
+            ctx,
+            path(stem),
+            budget_comparison=analysis.budget_comparison,
         )
     return figures
 
@@ -264,60 +434,89 @@ def write_figures(
 # -- words ------------------------------------------------------------------------------------
 
 
-def summary_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
-    """The executive summary in plain words, every number taken from the analysis."""
-    lang = ctx.lang
-    labels = ctx.scenario_labels
-    years = ctx.horizon_years
-    rec = analysis.recommended
-    risk = analysis.risk_table
-    paragraphs = []
-    if analysis.comparison is not None:
-        c = analysis.comparison
-        runner = analysis.runner_up
-        cheapest = analysis.cheapest.loc[rec]
-        paragraphs.append(
-            text(
-                "recommendation",
-                lang,
-                rec=labels[rec],
-                years=years,
-                mean=format_eur(risk.loc[rec, "mean"], lang),
-                saving=format_eur(-c["mean_difference"], lang),
-                runner=labels[runner],
-                lo=format_eur(-c["ci_high"], lang),
-                hi=format_eur(-c["ci_low"], lang),
-                p=format_percent(cheapest["p_cheapest"], lang),
-                plo=format_percent(cheapest["ci_low"], lang),
-                phi=format_percent(cheapest["ci_high"], lang),
-            )
+def _basis_paragraph(analysis: Analysis, basis: str, ctx: plots.FigureContext) -> str:
+    """The cheapest option on `basis` ("budget" or "total") against its runner-up, in words,
+    with the close-call sentence when the saving's interval includes zero."""
+    lang, labels = ctx.lang, ctx.scenario_labels
+    row = analysis.choices.loc[basis]
+    rec = row["recommended"]
+    values = {
+        "rec": labels[rec],
+        "years": ctx.horizon_years,
+        "mean": board_eur(row["mean_eur"], lang),
+        "saving": board_eur(row["saving_eur"], lang),
+        "runner": labels[row["runner_up"]],
+        "lo": board_eur(row["saving_ci_low_eur"], lang),
+        "hi": board_eur(row["saving_ci_high_eur"], lang),
+        "p": format_percent(row["p_cheapest"], lang),
+        "plo": format_percent(row["p_cheapest_ci_low"], lang),
+        "phi": format_percent(row["p_cheapest_ci_high"], lang),
+        "budget": board_eur(analysis.budget_risk.loc[rec, "budget_mean"], lang),
+        "risk": board_eur(analysis.budget_risk.loc[rec, "risk_mean"], lang),
+    }
+    paragraph = text(f"on_{basis}", lang, **values)
+    if not row["clear"]:
+        paragraph += " " + text("close_call", lang, measure=text(f"measure_{basis}", lang))
+    return paragraph
+
+
+def decision_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
+    """The recommendation: the cheapest option on budget cost and on total cost, first whether
+    they are the same option (and plainly that the choice depends on the weight of risk cost
+    when they are not), then each with its saving against the runner-up and P(cheapest)."""
+    lang, labels = ctx.lang, ctx.scenario_labels
+    choices = analysis.choices
+    if analysis.runner_up is None:
+        row = analysis.budget_risk.loc[analysis.recommended]
+        amounts = {k: board_eur(row[f"{k}_mean"], lang) for k in ("budget", "risk")}
+        mean = board_eur(row["total_mean"], lang)
+        rec = labels[analysis.recommended]
+        return [text("single", lang, rec=rec, mean=mean, years=ctx.horizon_years, **amounts)]
+    if analysis.winners_differ:
+        first = text(
+            "decision_split",
+            lang,
+            budget_rec=labels[choices.loc["budget", "recommended"]],
+            total_rec=labels[choices.loc["total", "recommended"]],
         )
-        if c["ci_low"] <= 0 <= c["ci_high"]:
-            paragraphs.append(text("close_call", lang))
-    driver = analysis.drivers.index[0] if len(analysis.drivers) else "personnel"
-    paragraphs.append(
+    else:
+        first = text("decision_same", lang, rec=labels[choices.loc["total", "recommended"]])
+    return [
+        first,
+        _basis_paragraph(analysis, "budget", ctx),
+        _basis_paragraph(analysis, "total", ctx),
+    ]
+
+
+def _risk_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
+    """The tail of total cost of the recommended option, its main driver, and the trade-off
+    when another option has the lower tail."""
+    lang, labels = ctx.lang, ctx.scenario_labels
+    rec, risk = analysis.recommended, analysis.risk_table
+    drivers = analysis.drivers
+    driver = drivers.index[0] if len(drivers) else "personnel"
+    paragraphs = [
         text(
             "risk",
             lang,
             rec=labels[rec],
-            cvar=format_eur(risk.loc[rec, "cvar95"], lang),
-            excess=format_eur(risk.loc[rec, "cvar95"] - risk.loc[rec, "mean"], lang),
+            cvar=board_eur(risk.loc[rec, "cvar95"], lang),
+            excess=board_eur(risk.loc[rec, "cvar95"] - risk.loc[rec, "mean"], lang),
             driver=_in_sentence(category_label(driver, lang), lang),
-            share=format_percent(
-                float(analysis.drivers.iloc[0]) if len(analysis.drivers) else 0, lang
-            ),
+            share=format_percent(float(drivers.iloc[0]) if len(drivers) else 0, lang),
         )
-    )
+    ]
     safer = risk["cvar95"].idxmin()
     if safer != rec:
-        paragraphs.append(
-            text(
-                "tradeoff",
-                lang,
-                safer=labels[safer],
-                cvar=format_eur(risk.loc[safer, "cvar95"], lang),
-            )
-        )
+        cvar = board_eur(risk.loc[safer, "cvar95"], lang)
+        paragraphs.append(text("tradeoff", lang, safer=labels[safer], cvar=cvar))
+    return paragraphs
+
+
+def _operations_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
+    """Downtime of the recommended option and its runner-up; how far credits cover losses."""
+    lang, labels, rec = ctx.lang, ctx.scenario_labels, analysis.recommended
+    paragraphs = []
     if analysis.runner_up is not None:
         summary = analysis.summary
         paragraphs.append(
@@ -325,7 +524,7 @@ def summary_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str
                 "downtime",
                 lang,
                 rec=labels[rec],
-                years=years,
+                years=ctx.horizon_years,
                 hours=format_number(summary.loc[rec, "downtime_mean_hours"], lang),
                 p95=format_number(summary.loc[rec, "downtime_p95_hours"], lang),
                 runner=labels[analysis.runner_up],
@@ -342,12 +541,51 @@ def summary_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str
                 lang,
                 scenario=labels[scenario],
                 share=format_percent(row["credits_share_of_loss"], lang, 1),
-                credits=format_eur(row["service_credits_eur"], lang),
-                loss=format_eur(row["business_loss_eur"], lang),
+                credits=board_eur(row["service_credits_eur"], lang),
+                loss=board_eur(row["business_loss_eur"], lang),
             )
         )
-    paragraphs.append(text("caveat", lang))
     return paragraphs
+
+
+def summary_paragraphs(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
+    """The executive summary in plain words, every number taken from the analysis: the
+    recommendation on budget cost and on total cost, the main risk, downtime, credits."""
+    return [
+        *decision_paragraphs(analysis, ctx),
+        *_risk_paragraphs(analysis, ctx),
+        *_operations_paragraphs(analysis, ctx),
+        text("caveat", ctx.lang),
+    ]
+
+
+def overview_rows(analysis: Analysis, ctx: plots.FigureContext) -> tuple[list[str], list[list]]:
+    """Header and rows of the summary table: per option budget, risk and total cost (mean NPV),
+    P95 of budget and of total cost, and P(cheapest) on budget and on total cost."""
+    lang = ctx.lang
+    header = [text("option", lang), *(h[lang] for _, h, _ in OVERVIEW_COLUMNS)]
+    rows = []
+    table = analysis.budget_risk.join(analysis.summary[["p_cheapest_budget", "p_cheapest"]])
+    for scenario in analysis.scenarios:
+        row = [ctx.scenario_labels[scenario]]
+        for key, _, kind in OVERVIEW_COLUMNS:
+            value = float(table.loc[scenario, key])
+            row.append(board_eur(value, lang) if kind == "eur" else format_percent(value, lang))
+        rows.append(row)
+    return header, rows
+
+
+OVERVIEW_COLUMNS = (
+    ("budget_mean", {"en": "Budget", "de": "Budget"}, "eur"),
+    ("risk_mean", {"en": "Risk", "de": "Risiko"}, "eur"),
+    ("total_mean", {"en": "Total", "de": "Gesamt"}, "eur"),
+    ("budget_p95", {"en": "Budget P95", "de": "Budget P95"}, "eur"),
+    ("total_p95", {"en": "Total P95", "de": "Gesamt P95"}, "eur"),
+    ("p_cheapest_budget", {"en": "Cheapest: budget", "de": "Günstigste: Budget"}, "share"),
+    ("p_cheapest", {"en": "Cheapest: total", "de": "Günstigste: gesamt"}, "share"),
+)
+#: Widths of the overview table's columns (option, five amounts, two shares).
+_OVERVIEW_WIDTHS = [0.13, 0.105, 0.105, 0.105, 0.105, 0.105, 0.1725, 0.1725]
 
 
 # -- assumptions ------------------------------------------------------------------------------
@@ -412,8 +650,21 @@ def assumptions_table(metadata: dict[str, Any]) -> pd.DataFrame:
 
 # -- PDF --------------------------------------------------------------------------------------
 
+#: The figures of the PDF, in reading order (each on its own page).
+PDF_FIGURES = (
+    "cost_budget_risk",
+    "paired_difference",
+    "cost_distribution",
+    "cost_exceedance",
+    "cost_fan",
+    "cost_breakdown",
+    "risk_return",
+    "downtime_by_service",
+    "downtime_exceedance",
+)
 
-def _page(pdf, ctx: plots.FigureContext, title: str, page_number: int):
+
+def _page(ctx: plots.FigureContext, title: str, page_number: int):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=A4_LANDSCAPE)
@@ -425,17 +676,23 @@ def _page(pdf, ctx: plots.FigureContext, title: str, page_number: int):
     return fig
 
 
+def _line_height(size: float) -> float:
+    return size / 72 / A4_LANDSCAPE[1] * 1.45
+
+
 def _wrapped(fig, x: float, y: float, paragraphs: list[str], width: int = 105, size: int = 12):
     """Write paragraphs top-down from (x, y) in figure coordinates; return the next y."""
-    line_height = size / 72 / A4_LANDSCAPE[1] * 1.45
     for paragraph in paragraphs:
         lines = textwrap.wrap(paragraph, width=width)
         fig.text(x, y, "\n".join(lines), fontsize=size, va="top", linespacing=1.45)
-        y -= line_height * (len(lines) + 0.8)
+        y -= _line_height(size) * (len(lines) + 0.8)
     return y
 
 
-def _table(fig, rect, cells: list[list[str]], header: list[str], col_widths=None, size=10):
+def _table(fig, rect, cells: list[list[str]], header: list[str], col_widths=None, size=10, **kw):
+    """A table in `rect` (figure coordinates) with a bold header row; rows whose index is in
+    `sections` are bold, shaded section headings."""
+    sections = set(kw.get("sections", ()))
     ax = fig.add_axes(rect)
     ax.axis("off")
     table = ax.table(
@@ -448,41 +705,54 @@ def _table(fig, rect, cells: list[list[str]], header: list[str], col_widths=None
     )
     table.auto_set_font_size(False)
     table.set_fontsize(size)
-    table.scale(1, 1.35)
+    table.scale(1, kw.get("row_scale", 1.35))
     for (row, _), cell in table.get_celld().items():
         cell.set_edgecolor("#cccccc")
-        if row == 0:
+        if row == 0 or row - 1 in sections:
             cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#e8eef5")
+            cell.set_facecolor("#e8eef5" if row == 0 else "#f4f4f4")
     return table
 
 
-def scenario_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
-    """The rows of a scenario's table in the report: metric, value, confidence interval."""
+def _ci_text(low: float, high: float, lang: str, share: bool = False) -> str:
+    fmt = (lambda v: format_percent(v, lang, 1)) if share else (lambda v: format_eur(v, lang))
+    return f"{fmt(low)} – {fmt(high)}"
+
+
+def _group_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
+    """Budget and risk cost of a scenario: mean with interval and P95, under their headings."""
     rows = []
+    table = analysis.budget_risk.loc[scenario]
+    for basis in ("budget", "risk"):
+        rows.append([text(f"section_{basis}", lang), "", ""])
+        ci = _ci_text(table[f"{basis}_ci_low"], table[f"{basis}_ci_high"], lang)
+        rows.append([METRIC_NAMES["mean"][lang], format_eur(table[f"{basis}_mean"], lang), ci])
+        rows.append([METRIC_NAMES["p95"][lang], format_eur(table[f"{basis}_p95"], lang), ""])
+    return rows
+
+
+def _total_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
+    """Total cost of a scenario: the risk metrics with their intervals, under a heading."""
+    rows = [[text("section_total", lang), "", ""]]
     risk = analysis.risk[analysis.risk["scenario"] == scenario].set_index("metric")
     for metric in ("mean", "p50", "p90", "p95", "cvar95", "cvar99", "sd"):
         r = risk.loc[metric]
-        rows.append(
-            [
-                METRIC_NAMES[metric][lang],
-                format_eur(r["value"], lang),
-                f"{format_eur(r['ci_low'], lang)} – {format_eur(r['ci_high'], lang)}",
-            ]
-        )
-    cheapest = analysis.cheapest.loc[scenario]
-    rows.append(
-        [
-            text("p_cheapest", lang),
-            format_percent(cheapest["p_cheapest"], lang, 1),
-            f"{format_percent(cheapest['ci_low'], lang, 1)} – "
-            f"{format_percent(cheapest['ci_high'], lang, 1)}",
-        ]
-    )
+        ci = _ci_text(r["ci_low"], r["ci_high"], lang)
+        rows.append([METRIC_NAMES[metric][lang], format_eur(r["value"], lang), ci])
+    return rows
+
+
+def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
+    """P(cheapest) on budget and on total cost, operations, and the largest cost items."""
+    rows = [[text("section_other", lang), "", ""]]
+    for key, table in (("budget", analysis.cheapest_budget), ("total", analysis.cheapest)):
+        c = table.loc[scenario]
+        ci = _ci_text(c["ci_low"], c["ci_high"], lang, share=True)
+        rows.append([text(f"p_cheapest_{key}", lang), format_percent(c["p_cheapest"], lang, 1), ci])
     summary = analysis.summary.loc[scenario]
     rows.append(
         [
-            text("downtime_h", lang) + " (mean / P95)",
+            text("downtime_h", lang),
             format_number(summary["downtime_mean_hours"], lang, 1),
             format_number(summary["downtime_p95_hours"], lang, 1),
         ]
@@ -491,16 +761,150 @@ def scenario_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str
         [text("sla_breaches", lang), format_number(summary["sla_breaches_mean"], lang, 1), ""]
     )
     rows.append([text("departures", lang), format_number(summary["departures_mean"], lang, 1), ""])
+    rows.append([text("largest_costs", lang), "", ""])
     top = analysis.breakdown.loc[scenario].sort_values(ascending=False).head(4)
     for category, value in top.items():
-        rows.append(
-            [
-                f"{text('largest_costs', lang)}: {category_label(category, lang)}",
-                format_eur(value, lang),
-                "",
-            ]
-        )
+        group = text("group_risk" if category in RISK_CATEGORIES else "group_budget", lang)
+        rows.append([f"{category_label(category, lang)} – {group}", format_eur(value, lang), ""])
     return rows
+
+
+def scenario_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
+    """The rows of a scenario's table in the report: metric, value, confidence interval; in
+    sections budget cost, risk cost, total cost, then other figures (section rows have only
+    their first cell; `section_indices` finds them)."""
+    return [
+        *_group_rows(analysis, scenario, lang),
+        *_total_rows(analysis, scenario, lang),
+        *_other_rows(analysis, scenario, lang),
+    ]
+
+
+def section_indices(rows: list[list[str]]) -> list[int]:
+    """Indices of the section headings among `scenario_rows` (rows with only a first cell)."""
+    return [i for i, row in enumerate(rows) if row[0] and not any(row[1:])]
+
+
+_SUMMARY_SIZE, _SUMMARY_WIDTH = 10.5, 128  # executive summary: font size, characters a line
+
+
+def _paragraphs_height(paragraphs: list[str]) -> float:
+    """Height (figure fraction) that `_wrapped` takes for the summary paragraphs."""
+    lines = [len(textwrap.wrap(p, width=_SUMMARY_WIDTH)) + 0.8 for p in paragraphs]
+    return _line_height(_SUMMARY_SIZE) * sum(lines)
+
+
+def _overview(fig, y: float, analysis: Analysis, ctx: plots.FigureContext) -> float:
+    """The overview table (budget, risk, total per option) with its heading, from y down;
+    returns the y below it."""
+    header, rows = overview_rows(analysis, ctx)
+    heading = text("overview", ctx.lang, years=ctx.horizon_years)
+    fig.text(0.05, y, heading, fontsize=11.5, fontweight="bold", va="top")
+    size, scale = 10, 1.25
+    height = (len(rows) + 1) * size * 1.2 * scale / 72 / A4_LANDSCAPE[1]
+    top = y - 0.035
+    rect = (0.05, top - height, 0.88, height)
+    _table(fig, rect, rows, header, _OVERVIEW_WIDTHS, size, row_scale=scale)
+    note = text("overview_note", ctx.lang)
+    return _wrapped(fig, 0.05, top - height - 0.012, [note], width=150, size=9) - 0.01
+
+
+def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
+    """The executive summary: the recommendation, the overview table, then the other findings
+    (on a second page when they do not fit). Returns the number of pages."""
+    lang, meta = ctx.lang, analysis.metadata
+    company = meta.get("config", {}).get("company", {}).get("name", meta.get("config_name", ""))
+    fig = _page(ctx, text("report_title", lang), 1)
+    subtitle = text(
+        "subtitle",
+        lang,
+        company=company,
+        runs=format_number(meta["runs"], lang),
+        years=ctx.horizon_years,
+        date=ctx.provenance.day,
+    )
+    fig.text(0.05, 0.87, subtitle, fontsize=12, color="#333333", va="top")
+    fig.text(0.05, 0.825, text("summary", lang), fontsize=15, fontweight="bold", va="top")
+    decision = decision_paragraphs(analysis, ctx)
+    *rest, caveat = summary_paragraphs(analysis, ctx)[len(decision) :]
+    wrap = {"width": _SUMMARY_WIDTH, "size": _SUMMARY_SIZE}
+    y = _wrapped(fig, 0.05, 0.785, decision, **wrap)
+    y = _overview(fig, y - 0.005, analysis, ctx)
+    needed = _paragraphs_height(rest) + _line_height(9) * 2.8  # findings and small print
+    pages = 1
+    if y - needed < 0.055:  # the other findings together on a second page
+        pdf.savefig(fig)
+        pages, y, fig = 2, 0.86, _page(ctx, text("summary", lang), 2)
+    y = _wrapped(fig, 0.05, y, rest, **wrap)
+    _wrapped(fig, 0.05, y, [caveat], width=150, size=9)  # small print under the findings
+    pdf.savefig(fig)
+    return pages
+
+
+def _figure_pages(pdf, figures: dict, ctx: plots.FigureContext, page: int) -> int:
+    """One page per figure of `PDF_FIGURES` that was drawn; returns the last page number."""
+    import matplotlib.image as mpimg
+
+    for key in PDF_FIGURES:
+        result = figures.get(key)
+        if result is None:
+            continue
+        page += 1
+        fig = _page(ctx, "", page)
+        png = next(p for p in result.paths if p.suffix == ".png")
+        ax = fig.add_axes((0.03, 0.07, 0.94, 0.88))
+        ax.imshow(mpimg.imread(png))
+        ax.axis("off")
+        pdf.savefig(fig, dpi=200)
+    return page
+
+
+def _scenario_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
+    """A table per scenario: budget, risk and total cost, P(cheapest), operations."""
+    lang = ctx.lang
+    header = [text("metric", lang), text("value", lang), text("ci", lang)]
+    for scenario in analysis.scenarios:
+        page += 1
+        title = text("scenario_table", lang, name=ctx.scenario_labels[scenario])
+        fig = _page(ctx, title, page)
+        rows = scenario_rows(analysis, scenario, lang)
+        _table(
+            fig,
+            (0.05, 0.08, 0.9, 0.8),
+            rows,
+            header,
+            col_widths=[0.52, 0.18, 0.3],
+            size=9.5,
+            row_scale=1.12,
+            sections=section_indices(rows),
+        )
+        pdf.savefig(fig)
+    return page
+
+
+def _appendix_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
+    """The assumptions, 26 to a page."""
+    lang = ctx.lang
+    assumptions = assumptions_table(analysis.metadata)
+    per_page = 26
+    for start in range(0, len(assumptions), per_page):
+        page += 1
+        fig = _page(ctx, text("appendix", lang), page)
+        chunk = assumptions.iloc[start : start + per_page]
+        cells = [
+            [row.parameter, textwrap.shorten(row.value, 45), textwrap.shorten(row.source, 95)]
+            for row in chunk.itertuples()
+        ]
+        _table(
+            fig,
+            (0.03, 0.08, 0.94, 0.8),
+            cells,
+            [text("parameter", lang), text("assumption", lang), text("source", lang)],
+            col_widths=[0.32, 0.2, 0.48],
+            size=7,
+        )
+        pdf.savefig(fig)
+    return page
 
 
 def write_pdf_report(
@@ -509,112 +913,173 @@ def write_pdf_report(
     ctx: plots.FigureContext,
     path: Path,
 ) -> Path:
-    """A multi-page PDF: summary, key figures, a table per scenario, assumptions appendix."""
-    import matplotlib.image as mpimg
+    """A multi-page PDF: summary with the budget/risk/total overview, key figures, a table per
+    scenario, assumptions appendix."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    lang = ctx.lang
-    meta = analysis.metadata
-    company = meta.get("config", {}).get("company", {}).get("name", meta.get("config_name", ""))
-    page = 0
     tmp = path.with_name(f".{path.name}.tmp")
-    with PdfPages(tmp, metadata={"Title": text("report_title", lang), "Creator": "itsim"}) as pdf:
-        page += 1
-        fig = _page(pdf, ctx, text("report_title", lang), page)
-        fig.text(
-            0.05,
-            0.87,
-            text(
-                "subtitle",
-                lang,
-                company=company,
-                runs=format_number(meta["runs"], lang),
-                years=ctx.horizon_years,
-                date=ctx.provenance.day,
-            ),
-            fontsize=12,
-            color="#333333",
-            va="top",
-        )
-        fig.text(0.05, 0.81, text("summary", lang), fontsize=15, fontweight="bold", va="top")
-        _wrapped(fig, 0.05, 0.76, summary_paragraphs(analysis, ctx))
-        pdf.savefig(fig)
-        for key in (
-            "cost_distribution",
-            "paired_difference",
-            "cost_exceedance",
-            "cost_fan",
-            "cost_breakdown",
-            "risk_return",
-            "downtime_by_service",
-            "downtime_exceedance",
-        ):
-            result = figures.get(key)
-            if result is None:
-                continue
-            page += 1
-            fig = _page(pdf, ctx, "", page)
-            png = next(p for p in result.paths if p.suffix == ".png")
-            ax = fig.add_axes((0.03, 0.07, 0.94, 0.88))
-            ax.imshow(mpimg.imread(png))
-            ax.axis("off")
-            pdf.savefig(fig, dpi=200)
-        header = [text("metric", lang), text("value", lang), text("ci", lang)]
-        for scenario in analysis.scenarios:
-            page += 1
-            fig = _page(
-                pdf, ctx, text("scenario_table", lang, name=ctx.scenario_labels[scenario]), page
-            )
-            _table(
-                fig,
-                (0.05, 0.1, 0.9, 0.78),
-                scenario_rows(analysis, scenario, lang),
-                header,
-                col_widths=[0.5, 0.2, 0.3],
-                size=11,
-            )
-            pdf.savefig(fig)
-        assumptions = assumptions_table(meta)
-        per_page = 26
-        for start in range(0, len(assumptions), per_page):
-            page += 1
-            fig = _page(pdf, ctx, text("appendix", lang), page)
-            chunk = assumptions.iloc[start : start + per_page]
-            cells = [
-                [row.parameter, textwrap.shorten(row.value, 45), textwrap.shorten(row.source, 95)]
-                for row in chunk.itertuples()
-            ]
-            _table(
-                fig,
-                (0.03, 0.08, 0.94, 0.8),
-                cells,
-                [text("parameter", lang), text("assumption", lang), text("source", lang)],
-                col_widths=[0.32, 0.2, 0.48],
-                size=7,
-            )
-            pdf.savefig(fig)
+    title = text("report_title", ctx.lang)
+    with PdfPages(tmp, metadata={"Title": title, "Creator": "itsim"}) as pdf:
+        page = _summary_pages(pdf, analysis, ctx)
+        page = _figure_pages(pdf, figures, ctx, page)
+        page = _scenario_pages(pdf, analysis, ctx, page)
+        _appendix_pages(pdf, analysis, ctx, page)
     tmp.replace(path)
     return path
 
 
 # -- Excel ------------------------------------------------------------------------------------
 
+EUR_FORMAT, SHARE_FORMAT, NUMBER_FORMAT = "#,##0", "0.0%", "#,##0.0"
+
+#: Summary sheet: source column, header in English and German, kind (eur, share, hours, count).
+SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("label", "Option", "Option", "text"),
+    ("runs", "Runs", "Läufe", "count"),
+    ("budget_mean", "Budget cost, mean (EUR, NPV)", "Budgetkosten, Mittel (EUR, Barwert)", "eur"),
+    (
+        "budget_ci_low",
+        "Budget cost, mean: 95% CI low",
+        "Budgetkosten, Mittel: 95-%-KI unten",
+        "eur",
+    ),
+    (
+        "budget_ci_high",
+        "Budget cost, mean: 95% CI high",
+        "Budgetkosten, Mittel: 95-%-KI oben",
+        "eur",
+    ),
+    ("budget_p95", "Budget cost, P95 (EUR, NPV)", "Budgetkosten, P95 (EUR, Barwert)", "eur"),
+    ("risk_mean", "Risk cost, mean (EUR, NPV)", "Risikokosten, Mittel (EUR, Barwert)", "eur"),
+    ("risk_ci_low", "Risk cost, mean: 95% CI low", "Risikokosten, Mittel: 95-%-KI unten", "eur"),
+    ("risk_ci_high", "Risk cost, mean: 95% CI high", "Risikokosten, Mittel: 95-%-KI oben", "eur"),
+    ("risk_p95", "Risk cost, P95 (EUR, NPV)", "Risikokosten, P95 (EUR, Barwert)", "eur"),
+    ("total_mean", "Total cost, mean (EUR, NPV)", "Gesamtkosten, Mittel (EUR, Barwert)", "eur"),
+    ("total_ci_low", "Total cost, mean: 95% CI low", "Gesamtkosten, Mittel: 95-%-KI unten", "eur"),
+    ("total_ci_high", "Total cost, mean: 95% CI high", "Gesamtkosten, Mittel: 95-%-KI oben", "eur"),
+    ("total_p50", "Total cost, median (EUR, NPV)", "Gesamtkosten, Median (EUR, Barwert)", "eur"),
+    ("total_p95", "Total cost, P95 (EUR, NPV)", "Gesamtkosten, P95 (EUR, Barwert)", "eur"),
+    ("p_cheapest_budget", "P(cheapest on budget)", "P(günstigste nach Budget)", "share"),
+    (
+        "p_cheapest_budget_ci_low",
+        "P(cheapest on budget): 95% CI low",
+        "P(günstigste nach Budget): 95-%-KI unten",
+        "share",
+    ),
+    (
+        "p_cheapest_budget_ci_high",
+        "P(cheapest on budget): 95% CI high",
+        "P(günstigste nach Budget): 95-%-KI oben",
+        "share",
+    ),
+    ("p_cheapest", "P(cheapest on total)", "P(günstigste gesamt)", "share"),
+    (
+        "p_cheapest_ci_low",
+        "P(cheapest on total): 95% CI low",
+        "P(günstigste gesamt): 95-%-KI unten",
+        "share",
+    ),
+    (
+        "p_cheapest_ci_high",
+        "P(cheapest on total): 95% CI high",
+        "P(günstigste gesamt): 95-%-KI oben",
+        "share",
+    ),
+    (
+        "expected_regret",
+        "Expected regret on total cost (EUR)",
+        "Erwartetes Bedauern, Gesamtkosten (EUR)",
+        "eur",
+    ),
+    ("downtime_mean_hours", "Downtime, mean (hours)", "Ausfallzeit, Mittel (Stunden)", "hours"),
+    ("downtime_p95_hours", "Downtime, P95 (hours)", "Ausfallzeit, P95 (Stunden)", "hours"),
+    ("sla_breaches_mean", "SLA breaches, mean", "SLA-Verstöße, Mittel", "hours"),
+    ("departures_mean", "Staff departures, mean", "Personalabgänge, Mittel", "hours"),
+)
+
+_FORMATS = {"eur": EUR_FORMAT, "share": SHARE_FORMAT, "hours": NUMBER_FORMAT, "count": "0"}
+
+SHEET_TEXT = {
+    "scenario": {"en": "Scenario", "de": "Szenario"},
+    "group": {"en": "Group", "de": "Gruppe"},
+    "item": {
+        "en": "Cost category (mean over runs, EUR, not discounted)",
+        "de": "Kostenkategorie (Mittel über alle Läufe, EUR, nicht abgezinst)",
+    },
+    "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
+    "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
+    "total": {"en": "Total cost", "de": "Gesamtkosten"},
+    "budget_short": {"en": "Budget cost", "de": "Budgetkosten"},
+    "field": {"en": "Field", "de": "Feld"},
+    "subtotal_budget": {"en": "Subtotal: budget cost", "de": "Zwischensumme Budgetkosten"},
+    "subtotal_risk": {"en": "Subtotal: risk cost", "de": "Zwischensumme Risikokosten"},
+    "total_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
+}
+
+
+def summary_header(key: str, lang: str) -> str:
+    """The workbook's summary header of source column `key` (see `SUMMARY_COLUMNS`)."""
+    for column, en, de, _ in SUMMARY_COLUMNS:
+        if column == key:
+            return en if lang == "en" else de
+    raise KeyError(key)
+
+
+def summary_sheet(analysis: Analysis, ctx: plots.FigureContext) -> pd.DataFrame:
+    """The workbook's summary: per scenario budget, risk and total cost (mean with interval,
+    P95; NPV, EUR), P(cheapest) on budget and on total cost, downtime and operations, under
+    readable headers in the report's language; index the scenario ids."""
+    cheapest = analysis.cheapest.rename(
+        columns={"ci_low": "p_cheapest_ci_low", "ci_high": "p_cheapest_ci_high"}
+    ).drop(columns="p_cheapest")
+    budget = analysis.cheapest_budget[["ci_low", "ci_high"]].add_prefix("p_cheapest_budget_")
+    frame = analysis.budget_risk.join(analysis.summary).join(cheapest).join(budget)
+    frame["label"] = [ctx.scenario_labels[s] for s in frame.index]
+    columns = {key: summary_header(key, ctx.lang) for key, *_ in SUMMARY_COLUMNS}
+    sheet = frame[list(columns)].rename(columns=columns)
+    sheet.index.name = SHEET_TEXT["scenario"][ctx.lang]
+    return sheet
+
+
+def breakdown_sheet(analysis: Analysis, ctx: plots.FigureContext) -> pd.DataFrame:
+    """The cost categories grouped under budget cost and risk cost, each group with its
+    subtotal, then the total (rows); one column per option (mean nominal EUR over runs)."""
+    lang = ctx.lang
+    grouped = analysis.grouped_breakdown.T
+    rows = []
+    for group, item in grouped.index:
+        if item == "subtotal":
+            name = SHEET_TEXT[f"subtotal_{group}"][lang]
+        elif group == "total":
+            name = SHEET_TEXT["total_total"][lang]
+        else:
+            name = category_label(item, lang)
+        rows.append((SHEET_TEXT[group][lang], name))
+    sheet = grouped.copy()
+    sheet.index = pd.MultiIndex.from_tuples(
+        rows, names=[SHEET_TEXT["group"][lang], SHEET_TEXT["item"][lang]]
+    )
+    sheet.columns = [ctx.scenario_labels[s] for s in sheet.columns]
+    return sheet.reset_index()
+
 
 def write_excel_report(
     analysis: Analysis, replications: pd.DataFrame, ctx: plots.FigureContext, path: Path
 ) -> Path:
-    """A workbook: summary, risk, comparison, breakdown, per-replication data, assumptions."""
+    """A workbook: summary (budget, risk, total), recommendation on each basis, comparison,
+    risk metrics per basis, grouped breakdown, yearly cost, per-replication data, assumptions."""
     lang = ctx.lang
-    labels = ctx.scenario_labels
-    summary = analysis.summary.copy()
-    summary.insert(0, "label", [labels[s] for s in summary.index])
-    summary = summary.join(
-        analysis.cheapest[["ci_low", "ci_high", "expected_regret"]].add_prefix("p_cheapest_")
-    )
-    breakdown = analysis.breakdown.rename(columns=lambda c: category_label(c, lang))
-    comparison = (
-        analysis.comparison.to_frame("value") if analysis.comparison is not None else pd.DataFrame()
-    )
+    bases = {
+        b: SHEET_TEXT[b if b != "budget" else "budget_short"][lang] for b in ("budget", "total")
+    }
+    choices = analysis.choices.T.rename(columns=bases)
+    choices.index.name = SHEET_TEXT["field"][lang]
+    comparison = pd.DataFrame()
+    if analysis.comparison is not None:
+        comparison = pd.DataFrame(
+            {bases["budget"]: analysis.budget_comparison, bases["total"]: analysis.comparison}
+        )
+        comparison.index.name = SHEET_TEXT["field"][lang]
     meta = analysis.metadata
     info = pd.DataFrame(
         [
@@ -624,26 +1089,74 @@ def write_excel_report(
         ],
         columns=["key", "value"],
     )
+    risk = analysis.risk_by_basis
+    risk = risk[["basis", *[c for c in risk.columns if c != "basis"]]]
     tmp = path.with_name(f".{path.name}.tmp.xlsx")
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        summary.to_excel(writer, sheet_name="Summary")
-        analysis.risk.to_excel(writer, sheet_name="Risk metrics", index=False)
+        summary_sheet(analysis, ctx).to_excel(writer, sheet_name="Summary")
+        choices.to_excel(writer, sheet_name="Recommendation")
         comparison.to_excel(writer, sheet_name="Comparison")
-        breakdown.to_excel(writer, sheet_name="Cost breakdown")
+        risk.to_excel(writer, sheet_name="Risk metrics", index=False)
+        breakdown_sheet(analysis, ctx).to_excel(writer, sheet_name="Cost breakdown", index=False)
         analysis.yearly.to_excel(writer, sheet_name="Yearly cost", index=False)
         analysis.sla.to_excel(writer, sheet_name="SLA and credits")
         replications.to_excel(writer, sheet_name="Replications", index=False)
         assumptions_table(meta).to_excel(writer, sheet_name="Assumptions", index=False)
         info.to_excel(writer, sheet_name="Metadata", index=False)
-        _format_workbook(writer.book)
+        _format_workbook(writer.book, _header_formats(ctx))
+        _format_by_row(writer.book["Recommendation"])
+        _format_by_row(writer.book["Comparison"])
+        _format_breakdown(writer.book["Cost breakdown"])
     tmp.replace(path)
     return path
 
 
-def _format_workbook(book) -> None:
-    """Thousands separators on euro and hour columns, bold headers, sensible widths."""
+def _header_formats(ctx: plots.FigureContext) -> dict[str, str]:
+    """Number formats of the readable headers (summary columns and option labels)."""
+    formats = {
+        (en if ctx.lang == "en" else de): _FORMATS[kind]
+        for _, en, de, kind in SUMMARY_COLUMNS
+        if kind in _FORMATS
+    }
+    formats.update(dict.fromkeys(ctx.scenario_labels.values(), EUR_FORMAT))
+    return formats
+
+
+def _format_by_row(sheet) -> None:
+    """Transposed tables: euro rows (name ending _eur, or differences) with thousands
+    separators, probability rows (p_...) as percentages."""
+    for row in sheet.iter_rows(min_row=2):
+        name = str(row[0].value or "")
+        fmt = SHARE_FORMAT if name.startswith("p_") else None
+        if name.endswith("_eur") or "difference" in name or name.startswith(("ci_", "expected")):
+            fmt = EUR_FORMAT
+        for cell in row[1:]:
+            if fmt and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = fmt
+    sheet.column_dimensions["A"].width = 28
+
+
+def _format_breakdown(sheet) -> None:
+    """Subtotal and total rows of the breakdown in bold."""
     from openpyxl.styles import Font
 
+    for row in sheet.iter_rows(min_row=2):
+        if any(
+            word in str(row[1].value)
+            for word in ("Subtotal", "Zwischensumme", "(budget +", "(Budget +")
+        ):
+            for cell in row:
+                cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 48
+
+
+def _format_workbook(book, formats: dict[str, str] | None = None) -> None:
+    """Thousands separators on euro and hour columns, percentages on probabilities, bold
+    headers, sensible widths. `formats` maps readable headers to their number format."""
+    from openpyxl.styles import Font
+
+    formats = formats or {}
     for sheet in book.worksheets:
         headers = [str(c.value or "") for c in sheet[1]]
         for cell in sheet[1]:
@@ -651,24 +1164,29 @@ def _format_workbook(book) -> None:
         for index, header in enumerate(headers, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
             sheet.column_dimensions[letter].width = min(max(12, len(header) + 2), 48)
-            money = header.endswith("_eur") or header in (
-                "value",
-                "mean",
-                "ci_low",
-                "ci_high",
-                "p10",
-                "p50",
-                "p90",
-            )
-            fmt = "#,##0" if money or header.endswith("_hours") else None
-            if header.startswith(("p_", "param_")):
-                fmt = None
+            fmt = formats.get(header) or _raw_format(header)
             if fmt:
                 for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     for cell in row:
-                        if isinstance(cell.value, int | float):
+                        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                             cell.number_format = fmt
         sheet.freeze_panes = "B2"
+
+
+def _raw_format(header: str) -> str | None:
+    """Number format of a column named as in the analysis frames (e.g. "cost_npv_eur")."""
+    if header.startswith(("p_", "param_")):
+        return None
+    money = header.endswith("_eur") or header in (
+        "value",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "p10",
+        "p50",
+        "p90",
+    )
+    return EUR_FORMAT if money or header.endswith("_hours") else None
 
 
 # -- the whole report -------------------------------------------------------------------------
