@@ -77,7 +77,7 @@ def lost_hours_by_month(
     employees is what that month loses. The result never exceeds employees × open hours.
     """
     horizon = n_months * HOURS_PER_MONTH
-    keep = losses.ends > losses.starts
+    keep = (losses.ends > losses.starts) & (losses.shares > 0)
     starts = np.clip(losses.starts[keep], 0.0, horizon)
     ends = np.clip(losses.ends[keep], 0.0, horizon)
     weight = -np.log1p(-np.minimum(losses.shares[keep], _FULL))
