@@ -656,32 +656,25 @@ class Experiment(Strict):
     def _cross_check(self) -> Experiment:
         for pid, provider in self.providers.items():
             self._check_provider(pid, provider)
-        if self.security.operations_service not in self.services:
-            raise ConfigValueError(
-                "security.operations_service",
-                self.security.operations_service,
-                f"a service in `services` ({', '.join(self.services)})",
-            )
+        self._require_service("security.operations_service", self.security.operations_service)
         for sid in self.security.affected_services:
-            if sid not in self.services:
-                raise ConfigValueError(
-                    f"security.affected_services.{sid}", sid, "a service in `services`"
-                )
+            self._require_service(f"security.affected_services.{sid}", sid)
         for name, scenario in self.scenarios.items():
             self._check_scenario(name, scenario)
         if self.sensitivity is not None:
             self._check_sensitivity(self.sensitivity)
         return self
 
+    def _require_service(self, path: str, sid: str) -> None:
+        if sid not in self.services:
+            raise ConfigValueError(
+                path, sid, f"a service in `services` ({', '.join(self.services)})"
+            )
+
     def _check_provider(self, pid: str, provider: Provider) -> None:
         at = f"providers.{pid}"
         for sid, contract in provider.contracts.items():
-            if sid not in self.services:
-                raise ConfigValueError(
-                    f"{at}.contracts.{sid}",
-                    sid,
-                    f"a service in `services` ({', '.join(self.services)})",
-                )
+            self._require_service(f"{at}.contracts.{sid}", sid)
             try:
                 merged_staff(self.staff, provider.staff, contract.team.staff)
             except ValidationError as exc:
@@ -714,12 +707,7 @@ class Experiment(Strict):
     def _check_scenario(self, name: str, scenario: Scenario) -> None:
         at = f"scenarios.{name}"
         for sid, source in scenario.sourcing.items():
-            if sid not in self.services:
-                raise ConfigValueError(
-                    f"{at}.sourcing.{sid}",
-                    sid,
-                    f"a service in `services` ({', '.join(self.services)})",
-                )
+            self._require_service(f"{at}.sourcing.{sid}", sid)
             if source != INTERNAL and source not in self.providers:
                 raise ConfigValueError(
                     f"{at}.sourcing.{sid}",
