@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.model.attribution import allocate, contract_weights, delivered_by, team_weights
 from simulation.model.calendar import (
     HOURS_PER_MONTH,
     HOURS_PER_WEEK,
@@ -50,26 +51,34 @@ def book_replication(
     """The ledger of a finished run, and ticket- and outage-level detail if asked for."""
     ledger = Ledger(inputs.n_months, tuple(s.id for s in inputs.services))
     records = [_ticket_records(teams, route, inputs.horizon_hours) for route in routing]
-    fees = {
-        s.index: _book_contract(ledger, inputs, s, tickets[s.index], histories)
-        for s in inputs.services
-        if s.contract is not None
-    }
     losses = []
     for service in inputs.services:
+        before = ledger.costs.sum(axis=0)
         start, end = records[service.index]
-        losses.append(_book_tickets(ledger, inputs, service, tickets[service.index], start, end))
-        losses.append(_book_outages(ledger, inputs, service, log, fees.get(service.index)))
+        fees = None
+        if service.contract is not None:
+            fees = _book_contract(ledger, inputs, service, tickets[service.index], histories)
+        ticket_loss = _book_tickets(ledger, inputs, service, tickets[service.index], start, end)
+        outage_loss = _book_outages(ledger, inputs, service, log, fees)
         _book_internal_costs(ledger, inputs, service)
-    _book_lost_time(ledger, inputs, LossIntervals.concat(losses))
-    for pid, history in histories.items():
-        for t in history.failure_times:
-            ledger.add_cost("transition", t, inputs.providers[pid].transition_cost_eur)
-            ledger.count("provider_failures", t)
-    for team, spec in zip(teams, inputs.teams, strict=True):
+        ledger.service_costs[service.index] += ledger.costs.sum(axis=0) - before
+        losses.append(LossIntervals.concat([ticket_loss, outage_loss]))
+    _book_lost_time(ledger, inputs, losses)
+    _book_provider_failures(ledger, inputs, histories)
+    for t, (team, spec) in enumerate(zip(teams, inputs.teams, strict=True)):
+        before = ledger.costs.sum(axis=0)
         _book_team(ledger, inputs, team, spec.paid_by_company)
-    ledger.bin_costs("security_losses", np.asarray(security.times), np.asarray(security.losses))
-    ledger.bin_counts("security_incidents", np.asarray(security.times))
+        fallback = delivered_by(inputs, t) + contract_weights(
+            inputs, lambda c: c.vendor_management_hours_per_month
+        )
+        ledger.service_costs += allocate(
+            ledger.costs.sum(axis=0) - before, team_weights(inputs, team), fallback
+        )
+    times, amounts = np.asarray(security.times), np.asarray(security.losses)
+    ledger.bin_costs("security_losses", times, amounts)
+    ledger.bin_counts("security_incidents", times)
+    if len(times):
+        ledger.service_costs[inputs.security.service] += ledger._bin(times, amounts)
     c = ledger.counters
     c[CNT["sla_breaches"]] = (
         c[CNT["sla_response_breaches"]]
@@ -81,6 +90,7 @@ def book_replication(
         downtime=ledger.downtime,
         counters=ledger.counters,
         services=ledger.services,
+        service_costs=ledger.service_costs,
         tickets=_ticket_detail(inputs, tickets, records) if detail else None,
         outages=_outage_detail(inputs, log) if detail else None,
     )
@@ -182,12 +192,34 @@ def _book_outages(
     return LossIntervals(down_start, down_end, np.full(len(down_start), share))
 
 
-def _book_lost_time(ledger: Ledger, inputs: ModelInput, losses: LossIntervals) -> None:
-    """Users' paid working hours lost, valued at the loaded hourly cost with wage growth."""
-    business = lost_hours_by_month(losses, inputs.employees, inputs.calendar, inputs.n_months)
+def _book_lost_time(ledger: Ledger, inputs: ModelInput, losses: list[LossIntervals]) -> None:
+    """Users' paid working hours lost, valued at the loaded hourly cost with wage growth; the
+    cost is attributed to services by each one's own lost time."""
+    args = (inputs.employees, inputs.calendar, inputs.n_months)
+    business = lost_hours_by_month(LossIntervals.concat(losses), *args)
     paid = business * inputs.user_hours_share
+    cost = paid * inputs.hourly_cost_eur * inputs.wage_index
     ledger.count_by_month("user_hours_lost", paid)
-    ledger.add_costs_by_month("downtime", paid * inputs.hourly_cost_eur * inputs.wage_index)
+    ledger.add_costs_by_month("downtime", cost)
+    own = np.array([lost_hours_by_month(loss, *args) for loss in losses])
+    ledger.service_costs += allocate(cost, own, np.ones(len(losses)))
+
+
+def _book_provider_failures(
+    ledger: Ledger, inputs: ModelInput, histories: dict[str, ProviderHistory]
+) -> None:
+    """Transition cost of each provider failure, attributed to that provider's contracts."""
+    for pid, history in histories.items():
+        cost = inputs.providers[pid].transition_cost_eur
+        fees = contract_weights(
+            inputs, lambda c, p=pid: c.base_fee_eur_per_month if c.provider == p else 0.0
+        )
+        for t in history.failure_times:
+            ledger.add_cost("transition", t, cost)
+            ledger.count("provider_failures", t)
+            month = np.zeros(inputs.n_months)
+            month[ledger.month(t)] = cost
+            ledger.service_costs += allocate(month, np.zeros_like(ledger.service_costs), fees)
 
 
 def _book_internal_costs(ledger: Ledger, inputs: ModelInput, service: ServiceInput) -> None:

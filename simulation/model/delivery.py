@@ -72,6 +72,7 @@ class DeliveryTeam:
         self.task_hours: list[tuple[float, Slot, float]] = []  # (end, who, hours) of task work
         self.busy_starts: list[float] = []
         self.busy_ends: list[float] = []
+        self.busy_service: list[int] = []  # service index of each stretch of work (-1: a task)
         self.workers_by_skill: list[list[Slot]] = [
             workforce.slots_by_skill.get(s, []) for s in range(n_skills)
         ]
@@ -275,6 +276,10 @@ class DeliveryTeam:
             self.on_call_busy -= 1
         self.busy_starts.append(start)
         self.busy_ends.append(end)
+        if kind == INCIDENT:
+            self.busy_service.append(self.incident_service[ref])
+        else:
+            self.busy_service.append(self.outage_service[ref] if kind == OUTAGE else -1)
         if helping:
             return
         if kind == TASK:

@@ -76,11 +76,13 @@ class Ledger:
     costs: np.ndarray = field(init=False)
     downtime: np.ndarray = field(init=False)
     counters: np.ndarray = field(init=False)
+    service_costs: np.ndarray = field(init=False)  # (service, month): costs attributed
 
     def __post_init__(self) -> None:
         self.costs = np.zeros((len(COST_CATEGORIES), self.n_months))
         self.downtime = np.zeros((len(self.services), self.n_months))
         self.counters = np.zeros((len(COUNTERS), self.n_months))
+        self.service_costs = np.zeros((len(self.services), self.n_months))
 
     def month(self, t: float) -> int:
         """Month index of clock time t (hours), clipped into the horizon."""
@@ -135,5 +137,6 @@ class ReplicationResult:
     downtime: np.ndarray  # (service, month), hours of full outage
     counters: np.ndarray  # (counter, month)
     services: tuple[str, ...]
+    service_costs: np.ndarray | None = None  # (service, month), EUR nominal, sums to costs
     tickets: dict[str, np.ndarray] | None = None
     outages: dict[str, np.ndarray] | None = None

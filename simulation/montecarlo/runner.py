@@ -66,6 +66,7 @@ def replication_frames(
     result_counters: np.ndarray,
     services: tuple[str, ...],
     params: dict[str, float],
+    service_costs: np.ndarray | None = None,
 ) -> tuple[dict, dict]:
     """One replication's row for replications.parquet and its columns for monthly.parquet."""
     n_months = result_costs.shape[1]
@@ -95,6 +96,10 @@ def replication_frames(
     for j, sid in enumerate(services):
         row[f"downtime_{sid}_hours"] = float(result_downtime[j].sum())
         monthly[f"downtime_{sid}_hours"] = result_downtime[j]
+    if service_costs is not None:
+        for j, sid in enumerate(services):
+            row[f"cost_service_{sid}_eur"] = float(service_costs[j].sum())
+            monthly[f"cost_service_{sid}_eur"] = service_costs[j]
     for k, name in enumerate(COUNTERS):
         row[name] = float(result_counters[k].sum())
         monthly[name] = result_counters[k]
@@ -124,7 +129,14 @@ def run_chunk(
             resolved, params = resolved_scenario(spec, design.uniforms(r), fixed)
             result = simulate(resolved, ReplicationStreams(plan.seed, r))
             row, by_month = replication_frames(
-                spec, r, result.costs, result.downtime, result.counters, result.services, params
+                spec,
+                r,
+                result.costs,
+                result.downtime,
+                result.counters,
+                result.services,
+                params,
+                result.service_costs,
             )
             rows.append(row)
             if monthly:
