@@ -8,7 +8,9 @@ from pydantic import BaseModel
 
 from simulation.config.schema import (
     INTERNAL,
+    Change,
     Company,
+    Compliance,
     Experiment,
     InternalCosts,
     Provider,
@@ -38,6 +40,8 @@ class ScenarioSpec(Strict):
     team: Team
     providers: dict[str, Provider]
     security: Security
+    change: Change
+    compliance: Compliance
 
     def is_internal(self, service: str) -> bool:
         return self.sourcing[service] == INTERNAL
@@ -60,9 +64,11 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         },
         sourcing=dict(scenario.sourcing),
         staff=experiment.scenario_staff(name),
-        roles={
+        roles={  # the team's roles, and today's (their pay prices a transition)
             r: experiment.roles[r]
-            for r, n in (scenario.team.roles | scenario.team.peak_roles).items()
+            for r, n in (
+                experiment.company.current_team | scenario.team.roles | scenario.team.peak_roles
+            ).items()
             if n > 0
         },
         team=scenario.team,
@@ -71,6 +77,8 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
             for p in sorted(used_providers)
         },
         security=_security_as_sourced(experiment.security, scenario.sourcing),
+        change=experiment.change,
+        compliance=experiment.compliance,
     )
 
 
@@ -100,6 +108,7 @@ def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> P
 # and its raw staff overrides (already merged into the scenario's `staff`).
 _SKIP_FIELDS = {
     (ScenarioSpec, "sourcing"),
+    (Company, "current_team"),
     (Team, "roles"),
     (Team, "peak_roles"),
     (Team, "staff"),

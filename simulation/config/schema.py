@@ -229,6 +229,7 @@ class Company(Strict):
     loaded_hourly_cost_eur: NonNegParam
     working_hours_per_week: WorkingHours = 40.0
     absence_days_per_year: NonNegParam = 40.0
+    current_team: dict[str, Int] = {}  # today's in-house headcount per role (transitions)
     on_costs_share: NonNegParam = 0.28
     wage_growth_per_year: Param = 0.03
     business_hours: BusinessHours = BusinessHours()
@@ -290,6 +291,8 @@ class Service(Strict):
     knowledge_effect: KnowledgeEffect = KnowledgeEffect()
     knowledge_half_life_years: PosParam | None = None
     key_person_share: ProbParam = 0.0
+    change_hours_per_year: NonNegParam = 0.0  # change and improvement work the service needs
+    compliance_events_per_year: NonNegParam = 0.0  # data-protection/compliance events in house
 
     @model_validator(mode="after")
     def _check(self) -> Service:
@@ -335,6 +338,12 @@ class StaffPolicy(Strict):
     sick_days_per_year: NonNegParam = 10.0
     sickness_episode_days: PosParam = 3.0
     key_person_rebuild_months: NonNegParam = 12.0
+    interim_cover_months: NonNegParam | None = None  # months until an interim covers a vacancy
+    interim_day_rate_eur: NonNegParam = 0.0  # EUR per working day of an interim
+    interim_knowledge: ProbParam = 0.5  # an interim's knowledge of the company's systems
+    severance_months: NonNegParam = 0.0  # months of salary for a post given up
+    transfer_share: ProbParam = 0.0  # share of given-up staff transferred to the provider
+    dual_running_months: NonNegParam = 0.0  # months given-up staff stay on during a transition
     on_call_allowance_eur_per_week: NonNegParam = 0.0
     on_call_callout_hours: NonNegParam = 0.5
     working_hours_per_week: WorkingHours = 40.0
@@ -364,6 +373,15 @@ def merged_staff(base: StaffPolicy, *overrides: BaseModel) -> StaffPolicy:
     return StaffPolicy.model_validate(values)
 
 
+class EmergencyCover(Strict):
+    """A contractor (or retainer) who does urgent work when no holder of its skill is present."""
+
+    response_hours: NonNegParam = 4.0  # from the job waiting unstaffed to the contractor working
+    hourly_rate_eur: NonNegParam = 0.0
+    knowledge: ProbParam = 0.5  # the contractor's knowledge of the company's systems
+    retainer_eur_per_month: NonNegParam = 0.0
+
+
 class DeliveryRules(Strict):
     """How a delivery team works, in house or at a provider: the same keys on both sides.
 
@@ -379,6 +397,7 @@ class DeliveryRules(Strict):
     peak_queue: Int = Field(10, ge=0)  # peak members join when more jobs than this wait
     staffing: Staffing = Staffing.PERSONS
     effort_factor: PosParam = 1.0
+    emergency: EmergencyCover | None = None
 
     @model_validator(mode="after")
     def _check_severities(self) -> DeliveryRules:
@@ -456,6 +475,11 @@ class Contract(Strict):
     outage_rate_factor: NonNegParam = 1.0
     repair_hours: EventDist | None = None
     vendor_management_hours_per_month: NonNegParam = 0.0
+    change_rate_eur_per_hour: NonNegParam = 0.0  # the provider's T&M rate for change work
+    compliance_events_per_year: NonNegParam = 0.0  # events with the provider holding the data
+    transition_months: NonNegParam = 0.0  # knowledge transfer at go-live: work is slower ...
+    transition_effort_factor: PosParam = 1.0  # ... by this factor
+    exit_cost_eur: NonNegParam = 0.0  # re-tender and data exit at the end of the horizon
 
     @model_validator(mode="before")
     @classmethod
@@ -493,6 +517,25 @@ class Provider(Strict):
     def price_factor(self, coverage: Coverage) -> float | Uncertain:
         """Fee multiplier for a contract in these service hours (1 if not listed)."""
         return self.coverage_price_factor.get(coverage, 1.0)
+
+
+class UnmetChange(StrEnum):
+    BUY = "buy"  # bought at a time-and-materials rate
+    DEFER = "defer"  # postponed, at a cost per hour
+
+
+class Change(Strict):
+    """Change and project work the in-house team cannot do with the time incidents leave."""
+
+    unmet: UnmetChange = UnmetChange.BUY
+    rate_eur_per_hour: NonNegParam = 0.0  # T&M rate when bought
+    deferral_cost_eur_per_hour: NonNegParam = 0.0  # cost of an hour postponed (risk)
+
+
+class Compliance(Strict):
+    """Data-protection and compliance events: rates per service and contract, loss per event."""
+
+    loss_eur: EventDist = Fixed(0.0)
 
 
 class Security(Strict):
@@ -649,6 +692,8 @@ class Experiment(Strict):
     roles: dict[str, Role] = {}
     providers: dict[str, Provider] = {}
     security: Security = Security()
+    change: Change = Change()
+    compliance: Compliance = Compliance()
     scenarios: dict[str, Scenario] = Field(min_length=1)
     sensitivity: SensitivitySettings | None = None
 
@@ -657,6 +702,15 @@ class Experiment(Strict):
         for pid, provider in self.providers.items():
             self._check_provider(pid, provider)
         self._require_service("security.operations_service", self.security.operations_service)
+        for role, count in self.company.current_team.items():
+            if role not in self.roles:
+                raise ConfigValueError(
+                    f"company.current_team.{role}",
+                    role,
+                    f"a role in `roles` ({', '.join(self.roles)})",
+                )
+            if count < 0:
+                raise ConfigValueError(f"company.current_team.{role}", count, "a headcount >= 0")
         for sid in self.security.affected_services:
             self._require_service(f"security.affected_services.{sid}", sid)
         for name, scenario in self.scenarios.items():

@@ -24,6 +24,7 @@ from simulation.model.contracts import (
     availability_by_month,
     committed_months,
     monthly_fees,
+    price_index,
     service_credits,
     sla_outcome,
     ticket_fees,
@@ -46,9 +47,13 @@ def book_replication(
     histories: dict[str, ProviderHistory],
     log: OutageLog,
     security: SecurityRecord,
+    compliance: list[tuple],
     detail: bool,
 ) -> ReplicationResult:
-    """The ledger of a finished run, and ticket- and outage-level detail if asked for."""
+    """The ledger of a finished run, and ticket- and outage-level detail if asked for.
+
+    `compliance` holds per service the random generators of its compliance events (gaps, losses).
+    """
     ledger = Ledger(inputs.n_months, tuple(s.id for s in inputs.services))
     records = [_ticket_records(teams, route, inputs.horizon_hours) for route in routing]
     losses = []
@@ -61,10 +66,12 @@ def book_replication(
         ticket_loss = _book_tickets(ledger, inputs, service, tickets[service.index], start, end)
         outage_loss = _book_outages(ledger, inputs, service, log, fees)
         _book_internal_costs(ledger, inputs, service)
+        _book_compliance(ledger, inputs, service, compliance[service.index])
         ledger.service_costs[service.index] += ledger.costs.sum(axis=0) - before
         losses.append(LossIntervals.concat([ticket_loss, outage_loss]))
     _book_lost_time(ledger, inputs, losses)
     _book_provider_failures(ledger, inputs, histories)
+    _book_transition_staff(ledger, inputs)
     for t, (team, spec) in enumerate(zip(teams, inputs.teams, strict=True)):
         before = ledger.costs.sum(axis=0)
         _book_team(ledger, inputs, team, spec.paid_by_company)
@@ -156,6 +163,12 @@ def _book_contract(
     committed = committed_months(contract, history, inputs.horizon_hours)
     ledger.add_cost("provider_fees", inputs.horizon_hours, committed * fees[-1])
     ledger.add_cost("transition", 0.0, contract.setup_cost_eur)
+    ledger.add_cost("transition", inputs.horizon_hours, contract.exit_cost_eur)
+    change = service.change_hours_per_month * contract.change_rate_eur_per_hour
+    if change > 0:
+        ledger.count_by_month("change_hours_bought", np.full(n, service.change_hours_per_month))
+        index = price_index(provider, history, np.arange(n) * HOURS_PER_MONTH)
+        ledger.add_costs_by_month("change_work", change * index)
     ledger.add_costs_by_month("licences", np.full(n, contract.licences_retained_eur_per_month))
     return fees
 
@@ -205,6 +218,41 @@ def _book_lost_time(ledger: Ledger, inputs: ModelInput, losses: list[LossInterva
     ledger.service_costs += allocate(cost, own, np.ones(len(losses)))
 
 
+def _book_compliance(
+    ledger: Ledger, inputs: ModelInput, service: ServiceInput, streams: tuple
+) -> None:
+    """Data-protection and compliance events of a service as it is sourced: a Poisson process at
+    the in-house or the provider's rate (a time change of the same unit exponentials in every
+    scenario), a loss per event."""
+    rate = service.compliance_events_per_year / HOURS_PER_YEAR
+    if rate <= 0:
+        return
+    gaps_rng, loss_rng = streams
+    gaps: list[np.ndarray] = []
+    total = 0.0
+    while total < rate * inputs.horizon_hours:
+        gaps.append(-np.log1p(-gaps_rng.random(32)))
+        total += float(gaps[-1].sum())
+    times = np.cumsum(np.concatenate(gaps)) / rate
+    times = times[times < inputs.horizon_hours]
+    losses = inputs.compliance_loss_eur.ppf(loss_rng.random(len(times)))
+    ledger.bin_costs("compliance_losses", times, losses)
+    ledger.bin_counts("compliance_events", times)
+
+
+def _book_transition_staff(ledger: Ledger, inputs: ModelInput) -> None:
+    """Dual running and severance of the posts the scenario gives up, at go-live, attributed to
+    the contracts by their fees."""
+    cost = inputs.transition_staff_eur
+    if cost <= 0:
+        return
+    ledger.add_cost("transition", 0.0, cost)
+    month = np.zeros(inputs.n_months)
+    month[0] = cost
+    fees = contract_weights(inputs, lambda c: c.base_fee_eur_per_month)
+    ledger.service_costs += allocate(month, np.zeros_like(ledger.service_costs), fees)
+
+
 def _book_provider_failures(
     ledger: Ledger, inputs: ModelInput, histories: dict[str, ProviderHistory]
 ) -> None:
@@ -223,14 +271,19 @@ def _book_provider_failures(
 
 
 def _book_internal_costs(ledger: Ledger, inputs: ModelInput, service: ServiceInput) -> None:
+    """Hardware at each refresh, less the residual value of the last purchase at the horizon
+    (straight-line over the refresh cycle); licences and running costs every month."""
     costs = service.internal_costs
     if costs is None:
         return
-    if costs.hardware_eur > 0:
+    horizon = inputs.horizon_hours
+    if costs.hardware_eur > 0 and costs.first_purchase_hours < horizon:
         t = costs.first_purchase_hours
-        while t < inputs.horizon_hours:
+        while t < horizon:
             ledger.add_cost("hardware", t, costs.hardware_eur)
-            t += costs.refresh_hours
+            last, t = t, t + costs.refresh_hours
+        used = (horizon - last) / costs.refresh_hours
+        ledger.add_cost("hardware", horizon, -costs.hardware_eur * max(0.0, 1.0 - used))
     n = inputs.n_months
     ledger.add_costs_by_month("licences", np.full(n, costs.licences_eur_per_month))
     ledger.add_costs_by_month("operations", np.full(n, costs.running_eur_per_month))
@@ -246,7 +299,10 @@ def _book_team(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, company: 
         return
     for slot in workforce.slots:
         _book_slot(ledger, inputs, team, slot)
-    _book_hours(ledger, inputs, team)
+        _book_interims(ledger, inputs, team, slot)
+    spare = _book_hours(ledger, inputs, team)
+    _book_change_in_house(ledger, inputs, team, spare)
+    _book_emergency(ledger, inputs, team)
     spec = team.team
     ledger.bin_counts("on_call_callouts", np.asarray(team.callouts))
     if spec.on_call:
@@ -281,13 +337,15 @@ def _book_slot(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, slot: Slo
         ledger.count_by_month("vacancy_months", months_vacant / HOURS_PER_MONTH)
 
 
-def _book_hours(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:
-    """Hours the team could work, hours it worked, and the rest (room for improvement work)."""
+def _book_hours(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> np.ndarray:
+    """Hours the team could work, hours it worked, and the rest (room for change and improvement
+    work), by month; returns the rest."""
     n = inputs.n_months
     calendar = team.calendar
     available = np.zeros(n)
     for slot in team.workforce.slots:
-        emp = np.asarray(slot.employment, dtype=float).reshape(-1, 2)
+        held = [*slot.employment, *((a, min(b, inputs.horizon_hours)) for a, b in slot.interims)]
+        emp = np.asarray(held, dtype=float).reshape(-1, 2)
         available += open_hours_by_month(calendar, emp[:, 0], emp[:, 1], n)
         if slot.unavailable_starts:
             a_s, a_e = _intersect(
@@ -301,7 +359,60 @@ def _book_hours(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:
     busy /= team.pace
     ledger.count_by_month("staff_hours_available", available)
     ledger.count_by_month("staff_hours_busy", busy)
-    ledger.count_by_month("improvement_hours", np.maximum(available - busy, 0.0))
+    spare = np.maximum(available - busy, 0.0)
+    ledger.count_by_month("improvement_hours", spare)
+    return spare
+
+
+def _book_interims(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, slot: Slot) -> None:
+    """Interim contractors covering a vacancy: their day rate for every working day."""
+    if not slot.interims:
+        return
+    n = inputs.n_months
+    cover = np.asarray(slot.interims, dtype=float)
+    ends = np.minimum(cover[:, 1], inputs.horizon_hours)
+    calendar = inputs.calendar
+    day_hours = calendar.open_hours_per_week / len(calendar.days)
+    days = open_hours_by_month(calendar, cover[:, 0], ends, n) / day_hours
+    rate = team.team.staff.interim_day_rate_eur
+    ledger.add_costs_by_month("contractors", days * rate * inputs.wage_index)
+    ledger.count_by_month("interim_months", hours_by_month(cover[:, 0], ends, n) / HOURS_PER_MONTH)
+
+
+def _book_change_in_house(
+    ledger: Ledger, inputs: ModelInput, team: DeliveryTeam, spare: np.ndarray
+) -> None:
+    """Change work of the services the team delivers: done with the time incidents leave; the
+    rest bought at the T&M rate or postponed at its deferral cost."""
+    index = inputs.teams.index(team.team)
+    demand = sum(s.change_hours_per_month for s in inputs.services if s.team == index)
+    if demand <= 0:
+        return
+    done = np.minimum(spare, demand)
+    unmet = demand - done
+    ledger.count_by_month("change_hours_in_house", done)
+    if inputs.change_bought:
+        ledger.count_by_month("change_hours_bought", unmet)
+        cost = unmet * inputs.change_rate_eur_per_hour * inputs.wage_index
+        ledger.add_costs_by_month("change_work", cost)
+    else:
+        ledger.count_by_month("change_hours_deferred", unmet)
+        cost = unmet * inputs.change_deferral_eur_per_hour * inputs.wage_index
+        ledger.add_costs_by_month("deferred_change", cost)
+
+
+def _book_emergency(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:
+    """Emergency contractors' hours at their rate, and the retainer."""
+    cover = team.team.emergency
+    if cover is None:
+        return
+    ledger.add_costs_by_month(
+        "contractors", np.full(inputs.n_months, cover.retainer_eur_per_month) * inputs.wage_index
+    )
+    if team.emergency_work:
+        when, hours = np.asarray(team.emergency_work, dtype=float).T
+        ledger.bin_counts("emergency_hours", when, hours)
+        ledger.bin_costs("contractors", when, hours * cover.hourly_rate_eur)
 
 
 def _book_vendor_management(ledger: Ledger, inputs: ModelInput, team: DeliveryTeam) -> None:

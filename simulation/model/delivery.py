@@ -70,6 +70,7 @@ class DeliveryTeam:
         self.outage_service: list[int] = []
         self.outage_done: list[simpy.Event] = []
         self.task_hours: list[tuple[float, Slot, float]] = []  # (end, who, hours) of task work
+        self.emergency_work: list[tuple[float, float]] = []  # (start, hours) by contractors
         self.busy_starts: list[float] = []
         self.busy_ends: list[float] = []
         self.busy_service: list[int] = []  # service index of each stretch of work (-1: a task)
@@ -121,11 +122,15 @@ class DeliveryTeam:
         push = heapq.heappush
         dispatch = self._dispatch_skill
         timeout = env.timeout
+        urgent = self.urgent if self.team.emergency is not None else (False,) * len(self.urgent)
         for i, t in enumerate(times):
             yield timeout(t - env._now)
             skill = skills[i]
-            push(queues[skill], (priorities[i], t, next(seq), INCIDENT, base + i, -1.0, skill))
+            job = (priorities[i], t, next(seq), INCIDENT, base + i, -1.0, skill)
+            push(queues[skill], job)
             dispatch(skill)
+            if urgent[priorities[i]]:
+                self._watch_unstaffed(job)
 
     def submit_outage(self, service: int, skill: int, base_repair_hours: float) -> simpy.Event:
         """A service is down: queue its repair at top priority; the event fires when repaired."""
@@ -137,7 +142,46 @@ class DeliveryTeam:
         job = (OUTAGE_PRIORITY, self.env.now, next(self.seq), OUTAGE, ref, -1.0, skill)
         heapq.heappush(self.queues[skill], job)
         self._dispatch_skill(skill)
+        if self.team.emergency is not None:
+            self._watch_unstaffed(job)
         return done
+
+    # -- emergency cover ------------------------------------------------------------------------
+
+    def _unstaffed(self, skill: int, now: float) -> bool:
+        """Nobody with the skill is at work (posts empty, holders absent)."""
+        return not any(s.present and s.available(now) for s in self.workers_by_skill[skill])
+
+    def _watch_unstaffed(self, job: tuple) -> None:
+        """An urgent job nobody can take: call the emergency contractor after the response time."""
+        if self._unstaffed(job[6], self.env.now):
+            delay = self.env.timeout(self.team.emergency.response_hours)
+            delay.callbacks.append(lambda _: self._emergency(job))
+
+    def _emergency(self, job: tuple) -> None:
+        """The contractor does the job if it still waits and nobody with the skill is back."""
+        queue = self.queues[job[6]]
+        now = self.env.now
+        if job not in queue or not self._unstaffed(job[6], now):
+            return
+        queue.remove(job)
+        heapq.heapify(queue)
+        cover = self.team.emergency
+        kind, ref = job[3], job[4]
+        if kind == INCIDENT:
+            self.incident_start[ref] = now
+            service, base = self.incident_service[ref], self.incident_effort[ref]
+            sensitivity = self.effort_sensitivity[service]
+        else:
+            service, base = self.outage_service[ref], self.outage_base_repair[ref]
+            sensitivity = self.repair_sensitivity[service]
+        hours = base * (1.0 + sensitivity * (1.0 - cover.knowledge))
+        self.emergency_work.append((now, hours))
+        done = self.env.timeout(hours)
+        if kind == INCIDENT:
+            done.callbacks.append(lambda _: self.incident_end.__setitem__(ref, now + hours))
+        else:
+            done.callbacks.append(lambda _: self.outage_done[ref].succeed(now + hours))
 
     def submit_task(self, skill: int, hours: float) -> None:
         """A non-urgent task of fixed effort (vendor management)."""

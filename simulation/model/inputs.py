@@ -27,6 +27,7 @@ from simulation.config.schema import (
     Staffing,
     StaffPolicy,
     TenureDistribution,
+    UnmetChange,
     merged_staff,
 )
 from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR, Calendar
@@ -84,6 +85,10 @@ class ContractInput:
     credit_tiers: tuple[tuple[float, float], ...]  # (availability below, credit share)
     credit_cap_share: float
     vendor_management_hours_per_month: float
+    change_rate_eur_per_hour: float
+    transition_hours: float  # knowledge transfer at go-live ...
+    transition_effort_factor: float  # ... during which work takes this much longer
+    exit_cost_eur: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,8 @@ class ServiceInput:
     outage_rate_sensitivity: float
     repair_sensitivity: float
     key_person_share: float
+    change_hours_per_month: float
+    compliance_events_per_year: float  # as sourced: in house, or with the provider
     team: int  # index of the delivering team
     internal_costs: InternalCostInput | None  # None when a provider runs it
     contract: ContractInput | None  # None when run in house
@@ -130,6 +137,19 @@ class StaffInput:
     on_call_allowance_eur_per_week: float
     callout_hours: float
     working_hours_per_week: float
+    interim_cover_hours: float  # from a departure until an interim covers the post (inf: never)
+    interim_day_rate_eur: float
+    interim_knowledge: float
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyInput:
+    """A contractor for urgent work when no holder of the skill is present."""
+
+    response_hours: float
+    hourly_rate_eur: float
+    knowledge: float
+    retainer_eur_per_month: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +180,7 @@ class TeamInput:
     swarm: int
     peak_queue: int
     effort_factor: float
+    emergency: EmergencyInput | None
     half_lives_years: tuple[float, ...]  # knowledge half-life by skill
     key_person_shares: dict[int, float]  # service index -> share of know-how of a key person
     service_skill: tuple[int, ...]  # skill of every service (by service index)
@@ -205,6 +226,11 @@ class ModelInput:
     providers: dict[str, ProviderInput]
     security: SecurityInput
     skills: tuple[str, ...]
+    change_bought: bool  # unmet in-house change work: bought (True) or deferred
+    change_rate_eur_per_hour: float
+    change_deferral_eur_per_hour: float
+    compliance_loss_eur: Distribution
+    transition_staff_eur: float  # dual running and severance of posts given up, at go-live
 
     @property
     def company_team(self) -> int | None:
@@ -247,6 +273,11 @@ def staff_input(staff: StaffPolicy) -> StaffInput:
         on_call_allowance_eur_per_week=float(staff.on_call_allowance_eur_per_week),
         callout_hours=float(staff.on_call_callout_hours),
         working_hours_per_week=float(staff.working_hours_per_week),
+        interim_cover_hours=math.inf
+        if staff.interim_cover_months is None
+        else float(staff.interim_cover_months) * HOURS_PER_MONTH,
+        interim_day_rate_eur=float(staff.interim_day_rate_eur),
+        interim_knowledge=float(staff.interim_knowledge),
     )
 
 
@@ -334,6 +365,7 @@ class _Builder:
                 on_call_staff=int(rules.on_call_staff),
                 swarm=int(rules.swarm),
                 peak_queue=int(rules.peak_queue),
+                emergency=_emergency(rules),
                 effort_factor=float(rules.effort_factor),
                 half_lives_years=self.half_lives(staff),
                 key_person_shares=self.key_shares(services),
@@ -342,6 +374,18 @@ class _Builder:
         )
         for sid in services:
             self.team_of[sid] = len(self.teams) - 1
+
+
+def _emergency(rules: DeliveryRules) -> EmergencyInput | None:
+    cover = rules.emergency
+    if cover is None:
+        return None
+    return EmergencyInput(
+        response_hours=float(cover.response_hours),
+        hourly_rate_eur=float(cover.hourly_rate_eur),
+        knowledge=float(cover.knowledge),
+        retainer_eur_per_month=float(cover.retainer_eur_per_month),
+    )
 
 
 def _seat_factor(staff: StaffInput, window_hours_per_week: float, business: Calendar) -> float:
@@ -488,6 +532,10 @@ def _contract(b: _Builder, sid: str, users: int) -> ContractInput:
         credit_tiers=tuple((float(t.below), float(t.credit_share)) for t in sla.credit_tiers),
         credit_cap_share=float(sla.credit_cap_share),
         vendor_management_hours_per_month=float(contract.vendor_management_hours_per_month),
+        change_rate_eur_per_hour=float(contract.change_rate_eur_per_hour),
+        transition_hours=float(contract.transition_months) * HOURS_PER_MONTH,
+        transition_effort_factor=float(contract.transition_effort_factor),
+        exit_cost_eur=float(contract.exit_cost_eur),
     )
 
 
@@ -513,6 +561,10 @@ def _service(b: _Builder, j: int, sid: str) -> ServiceInput:
         outage_rate_sensitivity=float(effect.outage_rate),
         repair_sensitivity=float(effect.repair),
         key_person_share=float(service.key_person_share),
+        change_hours_per_month=float(service.change_hours_per_year) / 12.0,
+        compliance_events_per_year=float(
+            (service if internal else contract).compliance_events_per_year
+        ),
         team=b.team_of.get(sid, -1),
         internal_costs=_internal_costs(service, users) if internal else None,
         contract=None if internal else _contract(b, sid, users),
@@ -588,4 +640,26 @@ def model_input(spec: ScenarioSpec) -> ModelInput:
         providers=_providers(spec),
         security=_security(spec, b.service_ids),
         skills=b.skills,
+        change_bought=spec.change.unmet == UnmetChange.BUY,
+        change_rate_eur_per_hour=float(spec.change.rate_eur_per_hour),
+        change_deferral_eur_per_hour=float(spec.change.deferral_cost_eur_per_hour),
+        compliance_loss_eur=spec.compliance.loss_eur,
+        transition_staff_eur=transition_staff_cost(spec),
     )
+
+
+def transition_staff_cost(spec: ScenarioSpec) -> float:
+    """Posts of today's team the scenario gives up: each costs its monthly pay (with on-costs)
+    for the dual-running months, and severance unless the person transfers to the provider."""
+    staff = spec.staff
+    months = float(staff.dual_running_months) + (1.0 - float(staff.transfer_share)) * float(
+        staff.severance_months
+    )
+    on_costs = 1.0 + float(spec.company.on_costs_share)
+    total = 0.0
+    for role_id, current in spec.company.current_team.items():
+        given_up = max(0, current - spec.team.roles.get(role_id, 0))
+        if given_up:
+            salary = float(spec.roles[role_id].annual_salary_eur)
+            total += given_up * salary * on_costs / 12.0 * months
+    return total

@@ -20,9 +20,13 @@ COST_CATEGORIES: tuple[str, ...] = (
     "service_credits",  # negative: credits paid back by providers for missed availability
     "transition",  # one-off costs: set-up of a contract, provider failure and re-sourcing
     "vendor_management",  # internal time spent steering providers
+    "contractors",  # interim cover of vacancies, emergency contractors and retainers
+    "change_work",  # change and project work bought at time-and-materials rates
     "downtime",  # productivity lost by users during incidents and outages
     "lost_margin",  # gross margin lost while revenue-critical services are down
     "security_losses",  # losses from security incidents
+    "compliance_losses",  # losses from data-protection and compliance events
+    "deferred_change",  # cost of change work postponed for lack of capacity
 )
 
 COUNTERS: tuple[str, ...] = (
@@ -42,6 +46,7 @@ COUNTERS: tuple[str, ...] = (
     "vacancy_months",
     "outages",
     "security_incidents",
+    "compliance_events",
     "provider_failures",
     "user_hours_lost",
     "on_call_callouts",
@@ -49,6 +54,11 @@ COUNTERS: tuple[str, ...] = (
     "staff_hours_available",
     "staff_hours_busy",
     "improvement_hours",
+    "change_hours_in_house",
+    "change_hours_bought",
+    "change_hours_deferred",
+    "interim_months",
+    "emergency_hours",
     "resolution_hours_total_p1",
     "resolution_hours_total_p2",
     "resolution_hours_total_p3",
@@ -59,7 +69,13 @@ COUNTERS: tuple[str, ...] = (
 # Budget cost is cash out of the company's accounts; risk cost is what the company loses when
 # things go wrong (users' lost time, lost margin, security and compliance losses). Reports show
 # both side by side and their total, so that a board sees which option wins on which.
-RISK_CATEGORIES: tuple[str, ...] = ("downtime", "lost_margin", "security_losses")
+RISK_CATEGORIES: tuple[str, ...] = (
+    "downtime",
+    "lost_margin",
+    "security_losses",
+    "compliance_losses",
+    "deferred_change",
+)
 BUDGET_CATEGORIES: tuple[str, ...] = tuple(c for c in COST_CATEGORIES if c not in RISK_CATEGORIES)
 COST_GROUPS: dict[str, tuple[str, ...]] = {"budget": BUDGET_CATEGORIES, "risk": RISK_CATEGORIES}
 

@@ -75,8 +75,12 @@ def simulate(spec: ScenarioSpec, streams: RandomStreams, detail: bool = False) -
         log,
         inputs.n_months,
     )
+    start_transitions(inputs, teams)
     env.run(until=inputs.horizon_hours)
-    return book_replication(inputs, tickets, routing, teams, histories, log, security, detail)
+    compliance = [compliance_streams(generator, s.id) for s in inputs.services]
+    return book_replication(
+        inputs, tickets, routing, teams, histories, log, security, compliance, detail
+    )
 
 
 def hand_tickets_to_teams(
@@ -176,3 +180,19 @@ def start_vendor_management(
             team.submit_task(skill, hours)
 
     env.process(monthly())
+
+
+def start_transitions(inputs: ModelInput, teams: list[DeliveryTeam]) -> None:
+    """At go-live a provider's team learns the company's systems: work is slower for a while."""
+    for service in inputs.services:
+        contract = service.contract
+        if contract is not None and contract.transition_hours > 0:
+            teams[service.team].degrade(
+                contract.transition_hours, contract.transition_effort_factor
+            )
+
+
+def compliance_streams(generator, service: str) -> tuple:
+    """The generators of a service's compliance events: unit exponentials for the gaps (time-
+    changed by each scenario's rate) and uniforms for the losses; the same in every scenario."""
+    return generator("compliance", service), generator("compliance_loss", service)

@@ -55,6 +55,8 @@ class Slot:
     employed_since: float = 0.0
     employment: list[tuple[float, float]] = field(default_factory=list)
     vacancies: list[tuple[float, float]] = field(default_factory=list)
+    interims: list[tuple[float, float]] = field(default_factory=list)  # interim cover
+    interim: bool = False  # the post is held by an interim contractor
     departures: list[float] = field(default_factory=list)
     hires: list[float] = field(default_factory=list)
     training: list[tuple[float, float]] = field(default_factory=list)  # (start, days) attended
@@ -173,8 +175,23 @@ class Workforce:
             self.gap_open[service] = True
             self.gap_until[service] = math.inf
 
+    def cover(self, slot: Slot, t: float) -> None:
+        """An interim contractor takes the empty post until the hire arrives."""
+        slot.present = True
+        slot.interim = True
+        slot.hired_at = -math.inf  # productive from the first day
+        for s in slot.skills:
+            slot.k_ref[s] = self.staff.interim_knowledge
+        slot.t_ref = t
+        slot.interims.append((t, math.inf))
+
+    def end_cover(self, slot: Slot, t: float) -> None:
+        start, _ = slot.interims[-1]
+        slot.interims[-1] = (start, t)
+
     def hire(self, slot: Slot, t: float) -> None:
         slot.present = True
+        slot.interim = False
         slot.hired_at = t
         slot.employed_since = t
         slot.hires.append(t)
@@ -190,7 +207,7 @@ class Workforce:
     def close_books(self, horizon: float) -> None:
         """End every open employment at the horizon so that payroll can be computed."""
         for slot in self.slots:
-            if slot.present:
+            if slot.present and not slot.interim:
                 slot.employment.append((slot.employed_since, horizon))
 
 
@@ -315,10 +332,19 @@ def turnover(
         yield env.timeout(stay)
         workforce.depart(slot, env.now)
         vacancy = max(0.0, time_to_fill_hours.next() - notice)
-        slot.vacancies.append((env.now, env.now + vacancy))
+        cover = workforce.staff.interim_cover_hours
+        covered = cover < vacancy
+        slot.vacancies.append((env.now, env.now + min(vacancy, cover)))
+        if covered and env.now + cover < horizon:
+            yield env.timeout(cover)
+            workforce.cover(slot, env.now)
+            on_hire()
+            vacancy -= cover
         if env.now + vacancy >= horizon:
             return
         yield env.timeout(vacancy)
+        if covered:
+            workforce.end_cover(slot, env.now)
         workforce.hire(slot, env.now)
         on_hire()
 
@@ -335,7 +361,7 @@ def training(
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         if start > env.now:
             yield env.timeout(start - env.now)
-        if not slot.present:
+        if not slot.present or slot.interim:
             continue
         person = slot.hired_at
         slot.training.append((env.now, days_each))
