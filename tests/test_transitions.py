@@ -13,7 +13,7 @@ import pytest
 from builders import base_tree, cost, counter, quiet_severities, run, spec_of, with_provider
 
 from simulation.config.distributions import LogNormal
-from simulation.model.calendar import HOURS_PER_MONTH, HOURS_PER_YEAR, Calendar
+from simulation.model.calendar import HOURS_PER_MONTH, Calendar
 from simulation.model.inputs import model_input
 from simulation.model.ledger import CAT, CNT
 
