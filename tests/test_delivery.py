@@ -16,6 +16,7 @@ from simulation.model.calendar import HOURS_PER_YEAR, Calendar
 from simulation.model.ledger import RISK_CATEGORIES
 
 ROLE = "p:desk"  # the provider's members are named "<provider>:<service>#i": same streams
+EMERGENCY = {"response_hours": 3.0, "hourly_rate_eur": 120.0, "knowledge": 0.6}
 
 
 def busy_tree(coverage: str) -> dict:
@@ -53,6 +54,8 @@ def busy_tree(coverage: str) -> dict:
             "vacation_days_per_year": 25.0,
             "sick_days_per_year": 8.0,
             "working_hours_per_week": 40.0,
+            "interim_cover_months": 2.0,
+            "interim_day_rate_eur": 700.0,
         },
         security={"operations_service": "desk", "incidents_per_year_internal": 1.0},
         roles={ROLE: {"skills": ["desk"], "annual_salary_eur": 60_000.0}},
@@ -63,6 +66,7 @@ def busy_tree(coverage: str) -> dict:
                     "urgent_severities": ["P1"],
                     "swarm": 2,
                     "peak_queue": 4,
+                    "emergency": EMERGENCY,
                 }
             }
         },
@@ -77,7 +81,14 @@ def busy_tree(coverage: str) -> dict:
 
 def mirrored(tree: dict, coverage: str) -> dict:
     """The same team, at provider `p`: same agents, coverage, urgency and staff policy."""
-    team = {"agents": 3, "peak_agents": 1, "peak_queue": 4, "urgent_severities": ["P1"], "swarm": 2}
+    team = {
+        "agents": 3,
+        "peak_agents": 1,
+        "peak_queue": 4,
+        "urgent_severities": ["P1"],
+        "swarm": 2,
+        "emergency": EMERGENCY,
+    }
     out = with_provider(tree, {"coverage": coverage, "team": team}, security_incidents_per_year=1.0)
     out["scenarios"]["internal"]["team"]["roles"] = {}  # nobody left in house
     out["scenarios"]["internal"]["team"]["peak_roles"] = {}
@@ -88,7 +99,7 @@ def mirrored(tree: dict, coverage: str) -> dict:
 def test_mirror_provider_with_the_in_house_team_gives_identical_outcomes(coverage):
     tree = busy_tree(coverage)
     provider = mirrored(tree, coverage)
-    risk_costs = 0.0
+    risk_costs = interim = 0.0
     for r in range(3):
         a = run(tree, replication=r, detail=True)
         b = run(provider, replication=r, detail=True)
@@ -101,9 +112,11 @@ def test_mirror_provider_with_the_in_house_team_gives_identical_outcomes(coverag
         for category in RISK_CATEGORIES:
             assert cost(b, category) == pytest.approx(cost(a, category), rel=1e-12), category
             risk_costs += cost(a, category)
+        interim += counter(a, "interim_months")
         assert cost(a, "personnel") > 0  # the price differs: salaries in house ...
         assert cost(b, "personnel") == 0  # ... fees at the provider
     assert risk_costs > 0, "the mirror must be tested on a company that loses time"
+    assert interim > 0, "... and whose vacancies are covered by interims"
 
 
 def test_mirror_breaks_when_the_provider_knows_less():
