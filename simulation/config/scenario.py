@@ -50,6 +50,7 @@ class ScenarioSpec(Strict):
 def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
     """Build the view of scenario `name`: only the roles and providers it uses."""
     scenario = experiment.scenarios[name]
+    team_roles = experiment.team_roles(name)
     used_providers = {p for p in scenario.sourcing.values() if p != INTERNAL}
     return ScenarioSpec(
         name=name,
@@ -67,11 +68,11 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         roles={  # the team's roles, and today's (their pay prices a transition)
             r: experiment.roles[r]
             for r, n in (
-                experiment.company.current_team | scenario.team.roles | scenario.team.peak_roles
+                experiment.company.current_team | team_roles | scenario.team.peak_roles
             ).items()
             if n > 0
         },
-        team=scenario.team,
+        team=scenario.team.model_copy(update={"roles": team_roles}),
         providers={
             p: _used_contracts(experiment.providers[p], p, scenario.sourcing)
             for p in sorted(used_providers)

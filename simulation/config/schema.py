@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -547,17 +547,27 @@ class Security(Strict):
     affected_services: dict[str, Probability] = {}
 
 
+class Sizing(Strict):
+    """How `roles: auto` sizes an in-house team (see `simulation.config.sizing`)."""
+
+    target_utilisation: Annotated[float, Field(gt=0.0, le=1.0, strict=True)] = 0.6
+    users_per_fte: Annotated[float, Field(gt=0.0, strict=True)] | None = None
+    min_holders: Int = Field(2, ge=1, le=10)
+    roles: tuple[str, ...] = ()  # candidate roles, in order of preference (default: all)
+
+
 class Team(DeliveryRules):
     """The in-house team of a scenario: headcount per role, service hours and how it works."""
 
-    roles: dict[str, Int] = {}
+    roles: dict[str, Int] | Literal["auto"] = {}
+    sizing: Sizing | None = None
     peak_roles: dict[str, Int] = {}  # members who join only while the queue is long
     coverage: Coverage = Coverage.BUSINESS_HOURS
     staff: dict[str, Any] = {}
 
     @model_validator(mode="after")
     def _check(self) -> Team:
-        for role, count in self.roles.items():
+        for role, count in (self.roles if isinstance(self.roles, dict) else {}).items():
             if count < 0:
                 raise ConfigValueError(f"roles.{role}", count, "a headcount >= 0")
         unknown = set(self.staff) - set(StaffPolicy.model_fields)
@@ -781,25 +791,28 @@ class Experiment(Strict):
                 sorted(scenario.sourcing),
                 f"a source for every service (missing {missing})",
             )
-        for key in ("roles", "peak_roles"):
-            for role in getattr(scenario.team, key):
+        sizing = scenario.team.sizing.roles if scenario.team.sizing else ()
+        for key, names in (
+            ("roles", scenario.team.roles if isinstance(scenario.team.roles, dict) else ()),
+            ("peak_roles", scenario.team.peak_roles),
+            ("sizing.roles", sizing),
+        ):
+            for i, role in enumerate(names):
                 if role not in self.roles:
                     raise ConfigValueError(
-                        f"{at}.team.{key}.{role}",
+                        f"{at}.team.{key}.{role if key != 'sizing.roles' else i}",
                         role,
                         f"a role in `roles` ({', '.join(self.roles)})",
                     )
+        roles = self._team_roles(scenario, at)
         skills = {
-            skill
-            for role, count in scenario.team.roles.items()
-            if count > 0
-            for skill in self.roles[role].skills
+            skill for role, count in roles.items() if count > 0 for skill in self.roles[role].skills
         }
         for sid, source in scenario.sourcing.items():
             if source == INTERNAL and self.services[sid].skill not in skills:
                 raise ConfigValueError(
                     f"{at}.team.roles",
-                    dict(scenario.team.roles),
+                    dict(roles),
                     f"someone with skill '{self.services[sid].skill}' for internal service '{sid}'",
                 )
         uses_providers = any(source != INTERNAL for source in scenario.sourcing.values())
@@ -825,10 +838,27 @@ class Experiment(Strict):
 
     def scenario_staff(self, name: str) -> StaffPolicy:
         """The staff policy of a scenario: the experiment's, with the scenario's overrides."""
-        overrides = self.scenarios[name].team.staff
+        return self.scenario_staff_for(self.scenarios[name])
+
+    def scenario_staff_for(self, scenario: Scenario) -> StaffPolicy:
+        overrides = scenario.team.staff
         if not overrides:
             return self.staff
         return StaffPolicy.model_validate({**_fields(self.staff), **overrides})
+
+    def team_roles(self, name: str) -> dict[str, int]:
+        """Headcount per role of a scenario's in-house team (sized when `roles: auto`)."""
+        return self._team_roles(self.scenarios[name], f"scenarios.{name}")
+
+    def _team_roles(self, scenario: Scenario, at: str) -> dict[str, int]:
+        if isinstance(scenario.team.roles, dict):
+            return dict(scenario.team.roles)
+        from simulation.config.sizing import sized_roles
+
+        try:
+            return sized_roles(self, scenario)
+        except ValueError as exc:
+            raise ConfigValueError(f"{at}.team.sizing.roles", "auto", str(exc)) from None
 
 
 def _expectation(error: Any) -> str:
