@@ -252,6 +252,11 @@ def _validate(args: argparse.Namespace) -> int:
     for name in experiment.scenarios:
         params = find_uncertain(scenario_spec(experiment, name))
         print(f"  {name}: {len(params)} uncertain parameters")
+        roles = experiment.team_roles(name)
+        if roles:
+            sized = " (sized by the rule)" if experiment.scenarios[name].team.roles == "auto" else ""
+            team = ", ".join(f"{role} {n}" for role, n in roles.items())
+            print(f"    in-house team{sized}: {team}")
         for path, unc in params:
             print(f"    {path}: {unc.dist!r}")
     return EXIT_OK
