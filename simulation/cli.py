@@ -254,7 +254,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"  {name}: {len(params)} uncertain parameters")
         roles = experiment.team_roles(name)
         if roles:
-            sized = " (sized by the rule)" if experiment.scenarios[name].team.roles == "auto" else ""
+            auto = experiment.scenarios[name].team.roles == "auto"
+            sized = " (sized by the rule)" if auto else ""
             team = ", ".join(f"{role} {n}" for role, n in roles.items())
             print(f"    in-house team{sized}: {team}")
         for path, unc in params:
