@@ -116,8 +116,11 @@ def test_every_scenario_resolves(experiment: Experiment, name: str) -> None:
     assert any(p.startswith("providers.msp.") for p in paths) == uses_msp
     if name == "external":
         assert "providers.msp.contracts.service_desk.fee_per_user_per_month_eur" in paths
-        # only the roles a scenario staffs are part of it
-        assert not any(p.startswith("roles.sysadmin.") for p in paths)
+        # today's roles price the posts an option gives up
+        assert "roles.sysadmin.annual_salary_eur" in paths
+    if name == "internal":
+        # only the roles a scenario staffs (or has today) are part of it
+        assert not any(p.startswith("roles.vendor_manager.") for p in paths)
     # resolving at central values leaves nothing uncertain
     values = central_values(spec)
     assert set(values) == set(paths)
@@ -331,13 +334,13 @@ INVALID = [
             "scenarios": {
                 "lean": {
                     "sourcing": ALL_INTERNAL,
-                    "team": {"roles": {"sysadmin": 1, "app_specialist": 1}},
+                    "team": {"roles": {"service_desk_agent": 1, "app_specialist": 1}},
                 }
             }
         },
         "scenarios.lean.team.roles",
-        "'sysadmin': 1",
-        r"skill 'security' for internal service 'security_operations'",
+        "'service_desk_agent': 1",
+        r"skill 'infrastructure' for internal service 'infrastructure'",
         id="internal-service-without-skill",
     ),
     pytest.param(

@@ -791,6 +791,14 @@ class Experiment(Strict):
                 sorted(scenario.sourcing),
                 f"a source for every service (missing {missing})",
             )
+        try:
+            StaffPolicy.model_validate({**_fields(self.staff), **scenario.team.staff})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"])
+            raise ConfigValueError(
+                f"{at}.team.staff.{key}", first.get("input"), _expectation(first)
+            ) from None
         sizing = scenario.team.sizing.roles if scenario.team.sizing else ()
         for key, names in (
             ("roles", scenario.team.roles if isinstance(scenario.team.roles, dict) else ()),
@@ -827,14 +835,6 @@ class Experiment(Strict):
                 dict(scenario.team.roles),
                 "someone with skill 'vendor_management' (contracts need vendor-management hours)",
             )
-        try:
-            StaffPolicy.model_validate({**_fields(self.staff), **scenario.team.staff})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(part) for part in first["loc"])
-            raise ConfigValueError(
-                f"{at}.team.staff.{key}", first.get("input"), _expectation(first)
-            ) from None
 
     def scenario_staff(self, name: str) -> StaffPolicy:
         """The staff policy of a scenario: the experiment's, with the scenario's overrides."""
@@ -853,11 +853,11 @@ class Experiment(Strict):
     def _team_roles(self, scenario: Scenario, at: str) -> dict[str, int]:
         if isinstance(scenario.team.roles, dict):
             return dict(scenario.team.roles)
-        from simulation.config.sizing import sized_roles
+        from simulation.config.sizing import SizingError, sized_roles
 
         try:
             return sized_roles(self, scenario)
-        except ValueError as exc:
+        except SizingError as exc:
             raise ConfigValueError(f"{at}.team.sizing.roles", "auto", str(exc)) from None
 
 

@@ -131,6 +131,10 @@ def _people_per_skill(
     return {skill: h / (productive * float(sizing.target_utilisation)) for skill, h in work.items()}
 
 
+class SizingError(ValueError):
+    """The rule cannot staff a skill with the candidate roles."""
+
+
 def _role_for(skill: str, candidates: list[str], experiment: Experiment) -> str:
     for role in candidates:
         if experiment.roles[role].skills[0] == skill:
@@ -138,7 +142,7 @@ def _role_for(skill: str, candidates: list[str], experiment: Experiment) -> str:
     for role in candidates:
         if skill in experiment.roles[role].skills:
             return role
-    raise ValueError(f"no candidate role has skill '{skill}'")
+    raise SizingError(f"no candidate role has skill '{skill}'")
 
 
 def _holders(roles: dict[str, int], skill: str, experiment: Experiment) -> int:
