@@ -12,6 +12,7 @@ import pandas as pd
 from simulation.model.ledger import BUDGET_CATEGORIES, COST_CATEGORIES, RISK_CATEGORIES
 
 SERVICES = ("service_desk", "infrastructure")
+DISCOUNT_RATE = 0.03
 LABELS = {"internal": "Internal", "external": "External", "hybrid": "Hybrid"}
 LABELS_DE = {"internal": "Intern", "external": "Extern", "hybrid": "Hybrid"}
 
@@ -56,7 +57,11 @@ def _monthly(means: dict[str, tuple[float, float]], runs: int, months: int, seed
     for name, group in (("budget", BUDGET_CATEGORIES), ("risk", RISK_CATEGORIES)):
         monthly[f"cost_{name}_eur"] = monthly[[f"cost_{c}_eur" for c in group]].sum(axis=1)
     monthly["cost_total_eur"] = monthly["cost_budget_eur"] + monthly["cost_risk_eur"]
-    factor = 1.03 ** -((monthly["month"] + 1) / 12)
+    # the cost attributed to each service: shares of each month's total, varying by month
+    shares = rng.dirichlet(np.ones(len(SERVICES)) * 4.0, len(monthly))
+    for j, service in enumerate(SERVICES):
+        monthly[f"cost_service_{service}_eur"] = monthly["cost_total_eur"] * shares[:, j]
+    factor = (1 + DISCOUNT_RATE) ** -((monthly["month"] + 1) / 12)
     monthly["cost_discounted_eur"] = monthly["cost_total_eur"] * factor
     monthly["_budget_npv"] = monthly["cost_budget_eur"] * factor
     monthly["_risk_npv"] = monthly["cost_risk_eur"] * factor
@@ -66,7 +71,8 @@ def _monthly(means: dict[str, tuple[float, float]], runs: int, months: int, seed
 def synthetic_results(
     means: dict[str, tuple[float, float]], runs: int = 60, seed: int = 5, months: int = 60
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """(replications, monthly, metadata) with the given (budget, risk) mean per scenario."""
+    """(replications, monthly, metadata) with the given (budget, risk) mean per scenario; the
+    cost attributed to each service (`cost_service_<service>_eur`) adds up to the total."""
     monthly = _monthly(means, runs, months, seed)
     sums = [c for c in monthly.columns if c not in ("scenario", "replication", "month", "year")]
     reps = monthly.groupby(["scenario", "replication"], sort=False)[sums].sum().reset_index()
@@ -91,6 +97,7 @@ def synthetic_results(
         "itsim_version": "0.0.0",
         "finished": "2026-01-02T03:04:05+00:00",
         "horizon_years": months // 12,
+        "discount_rate": DISCOUNT_RATE,
         "scenarios": list(means),
         "scenario_labels": {s: LABELS.get(s, s) for s in means},
         "scenario_labels_de": {s: LABELS_DE.get(s, s) for s in means},

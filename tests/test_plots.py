@@ -193,9 +193,23 @@ def difference_frame() -> tuple[pd.Series, dict]:
 BUDGET_COMPARISON = {"a": "internal", "b": "hybrid", "p_a_cheaper": 0.64, "mean_difference": 3e4}
 
 
+def gap_frames() -> dict[str, pd.DataFrame]:
+    """The gap between External and Hybrid of a synthetic results folder, by cost category
+    and by service, condensed as the report draws it (`analysis.gap_decomposition`)."""
+    from synthetic_results import DIFFERENT_WINNERS, DISCOUNT_RATE, synthetic_results
+
+    reps, monthly, _ = synthetic_results(DIFFERENT_WINNERS, runs=40)
+    return {
+        by: an.gap_decomposition(
+            reps, monthly, "external", "hybrid", DISCOUNT_RATE, by, min_share=0.02, max_parts=7
+        )
+        for by in an.GAP_BREAKDOWNS
+    }
+
+
 # -- rendering, once per language ---------------------------------------------------------------
 
-KINDS = (*plots.FIGURE_STEMS, "paired_difference")
+KINDS = (*plots.FIGURE_STEMS, *plots.PAIR_FIGURES)
 
 
 def render(out_dir: Path, lang: str) -> dict[str, plots.FigureResult]:
@@ -233,6 +247,12 @@ def render(out_dir: Path, lang: str) -> dict[str, plots.FigureResult]:
             path(plots.paired_difference_stem("internal", "hybrid")),
             budget_comparison=BUDGET_COMPARISON,
         ),
+        **{
+            f"gap_by_{by}": plots.plot_gap_waterfall(
+                chart, ctx, path(plots.pair_figure_stem(f"gap_by_{by}", "external", "hybrid"))
+            )
+            for by, chart in gap_frames().items()
+        },
     }
 
 
@@ -712,3 +732,111 @@ def test_budget_risk_bars_draw_the_analysis_numbers(figures: dict) -> None:
         + format_eur_short(table.loc["external", "total_mean"], "de").replace("\u00a0", " ")
         in de
     )
+
+
+# -- why one option costs less: waterfall of the gap ---------------------------------------------
+
+
+def bar_extent(patch) -> tuple[float, float]:
+    """(left, right) of a horizontal bar in data coordinates."""
+    x, width = patch.get_x(), patch.get_width()
+    return min(x, x + width), max(x, x + width)
+
+
+@pytest.mark.parametrize("by", ["category", "service"])
+def test_waterfall_bars_are_the_gap_decomposition(figures: dict, by: str) -> None:
+    chart = gap_frames()[by]
+    result = figures["en"][f"gap_by_{by}"]
+    ax = result.figure.axes[0]
+    bars = sorted(ax.patches, key=lambda p: p.get_y())  # top to bottom
+    assert len(bars) == len(chart) + 2
+    start, end = chart.attrs["mean_b_eur"], chart.attrs["mean_a_eur"]
+    assert bar_extent(bars[0])[1] == pytest.approx(start)  # External's total ... from Hybrid's
+    assert bar_extent(bars[-1])[1] == pytest.approx(end)
+    level = start
+    for bar, (part, row) in zip(bars[1:-1], chart.iterrows(), strict=True):
+        difference = row["mean_difference_eur"]
+        assert bar.get_x() == pytest.approx(level), part
+        assert bar.get_width() == pytest.approx(difference), part
+        colour = plots.GAP_LESS_COLOUR if difference < 0 else plots.GAP_MORE_COLOUR
+        assert mcolors.same_color(bar.get_facecolor()[:3], colour), part
+        assert bar.get_alpha() == (1.0 if row["clear"] else 0.45), part
+        assert (bar.get_hatch() == plots.GAP_RISK_HATCH) == (row["group"] == "risk"), part
+        level += difference
+    assert level == pytest.approx(end, rel=1e-9)  # the steps lead from b's total to a's
+    values = [format_eur_short(start, "en")]
+    values += [
+        ("+" if v > 0 else "") + format_eur_short(v, "en") for v in chart["mean_difference_eur"]
+    ]
+    values.append(format_eur_short(end, "en"))
+    assert result.data["values"] == values
+    assert [t.get_text() for t in ax.texts] == values
+    names = tick_texts(ax, "y")
+    assert names[0] == "Hybrid: total cost"
+    assert names[-1] == "External: total cost"
+    gap = format_eur_short(abs(chart.attrs["gap_eur"]), "en")
+    assert result.data["title"].startswith(f"Why External costs {gap} less than Hybrid")
+
+
+def test_waterfall_names_parts_and_groups_in_both_languages(figures: dict) -> None:
+    chart = gap_frames()["category"]
+    assert an.GAP_OTHER in chart.index  # 14 categories: the small ones are merged
+    for lang in ("en", "de"):
+        ax = figures[lang]["gap_by_category"].figure.axes[0]
+        names = tick_texts(ax, "y")[1:-1]
+        expected = [
+            label("gap_other", lang, n=int(chart.loc[p, "parts"]))
+            if p == an.GAP_OTHER
+            else category_label(p, lang)
+            for p in chart.index
+        ]
+        assert names == expected
+    services = tick_texts(figures["de"]["gap_by_service"].figure.axes[0], "y")
+    assert "Service-Desk" in services
+    assert services[0] == "Hybrid: Gesamtkosten"
+    de = all_text(figures["de"]["gap_by_category"].figure)
+    assert "Schraffiert: Risikokosten (Verluste)" in de
+    assert "Türkis: Extern günstiger" in " ".join(de.split())
+    chart_de = figures["de"]["gap_by_category"].data
+    assert chart_de["values"][0] == format_eur_short(chart.attrs["mean_b_eur"], "de")
+
+
+def test_waterfall_cuts_the_axis_only_for_small_steps(tmp_path: Path) -> None:
+    ctx = plots.FigureContext.from_metadata(METADATA, "en")
+    small = pd.DataFrame(
+        {
+            "group": ["budget", "risk"],
+            "mean_a_eur": [1.0e6, 2.0e6],
+            "mean_b_eur": [1.2e6, 2.1e6],
+            "mean_difference_eur": [-2.0e5, -1.0e5],
+            "ci_low_eur": [-2.5e5, -3.0e5],
+            "ci_high_eur": [-1.5e5, 1.0e5],
+            "share_of_gap": [2 / 3, 1 / 3],
+            "clear": [True, False],
+            "parts": [1, 1],
+        },
+        index=pd.Index(["personnel", "downtime"], name="part"),
+    )
+    small.attrs = {
+        "a": "external",
+        "b": "hybrid",
+        "by": "category",
+        "n": 100,
+        "mean_a_eur": 3.0e6,
+        "mean_b_eur": 3.3e6,
+        "gap_eur": -3.0e5,
+    }
+    result = plots.plot_gap_waterfall(small, ctx, tmp_path / "small")
+    assert result.data["axis_cut"]
+    assert result.data["subtitle"].endswith("The axis does not start at zero")
+    assert 0 < result.figure.axes[0].get_xlim()[0] < 3.0e6
+    assert_readable_layout(result.figure)
+    large = small.assign(mean_difference_eur=[-2.0e6, 0.5e6], clear=[True, True])
+    large.attrs = {**small.attrs, "mean_a_eur": 1.8e6, "gap_eur": -1.5e6}
+    result = plots.plot_gap_waterfall(large, ctx, tmp_path / "large")
+    assert not result.data["axis_cut"]
+    assert result.figure.axes[0].get_xlim()[0] <= 0
+    assert "zero" not in result.data["subtitle"]
+    legend = [t.get_text() for t in result.figure.legends[0].get_texts()]
+    assert "Pale: 95% interval includes zero" not in legend  # every step is clear
+    assert_readable_layout(result.figure)

@@ -12,7 +12,7 @@ from simulation import analysis as an
 from simulation.cli import main
 from simulation.montecarlo.store import read_results
 from simulation.reporting import plots
-from simulation.reporting.labels import format_eur, format_eur_short, format_percent
+from simulation.reporting.labels import category_label, format_eur, format_eur_short, format_percent
 from simulation.reporting.report import (
     SHEET_TEXT,
     assumptions_table,
@@ -345,3 +345,168 @@ def test_assumptions_list_every_parameter_with_its_source(results):
 def test_report_command(results, tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing")]) == 2
     assert "a folder written by `itsim run`" in capsys.readouterr().err
+
+
+# -- why the recommended option costs less than its runner-up -------------------------------------
+
+
+def gap_pair(english) -> tuple[str, str, dict[str, str]]:
+    analysis = english["analysis"]
+    labels = analysis.metadata["scenario_labels"]
+    return analysis.recommended, analysis.runner_up, labels
+
+
+def test_gap_parts_add_up_on_a_real_run(results):
+    replications, monthly, metadata = read_results(results)
+    rate, services = metadata["discount_rate"], metadata["services"]
+    a, b = an.recommendations(replications).loc["total", ["recommended", "runner_up"]]
+    pair = an.compare_pair(replications, a, b)
+    total = replications.set_index(["scenario", "replication"])["cost_npv_eur"]
+    for by in an.GAP_BREAKDOWNS:
+        npv = an.npv_by_part(monthly, rate, by=by, services=services)
+        np.testing.assert_allclose(npv.sum(axis=1), total.reindex(npv.index), rtol=1e-9)
+        gap = an.gap_decomposition(replications, monthly, a, b, rate, by=by, services=services)
+        assert gap["mean_difference_eur"].sum() == pytest.approx(pair["mean_difference"], rel=1e-9)
+        assert gap.attrs["n"] == pair["n"]
+    bases = an.gap_by_basis(replications, a, b)
+    gap = an.gap_decomposition(replications, monthly, a, b, rate)
+    for group in ("budget", "risk"):
+        summed = gap.loc[gap["group"] == group, "mean_difference_eur"].sum()
+        assert summed == pytest.approx(bases.loc[group, "mean_difference_eur"], rel=1e-9)
+
+
+def gap_row(name: str, row: pd.Series, lang: str) -> str:
+    """A row of the gap table as the PDF text reads it, from the API's numbers."""
+    to = {"en": "to", "de": "bis"}[lang]
+    return " ".join(
+        [
+            name,
+            short(row["mean_b_eur"], lang),
+            short(row["mean_a_eur"], lang),
+            short(row["mean_difference_eur"], lang),
+            f"{short(row['ci_low_eur'], lang)} {to} {short(row['ci_high_eur'], lang)}",
+            format_percent(row["share_of_gap"], lang).replace("\u00a0", " "),
+        ]
+    )
+
+
+def test_gap_page_shows_the_api_numbers(results, english):
+    replications, monthly, metadata = read_results(results)
+    a, b, labels = gap_pair(english)
+    rate = metadata["discount_rate"]
+    text = pdf_text(english["pdf"])
+    assert f"Why {labels[a]} costs less than {labels[b]}" in text
+    gap = an.gap_decomposition(replications, monthly, a, b, rate)
+    pair = an.compare_pair(replications, a, b)
+    assert (
+        f"On average {labels[a]} costs {short(-pair['mean_difference'])} less than {labels[b]} "
+        f"(net present value over 5 years; 95% confidence interval {short(-pair['ci_high'])} to "
+        f"{short(-pair['ci_low'])})." in text
+    )
+    largest = gap["mean_difference_eur"].abs().idxmax()
+    value = gap.loc[largest, "mean_difference_eur"]
+    words = f"{short(abs(value))} {'less' if value < 0 else 'more'}"
+    name = category_label(largest, "en")
+    assert f"the gap comes mainly from {name[:1].lower() + name[1:]} ({words}" in text
+    bases = an.gap_by_basis(replications, a, b)
+    for basis in ("budget", "risk"):
+        row = bases.loc[basis]
+        assert gap_row(f"Subtotal: {basis} cost", row, "en") in text
+    assert gap_row("Total: the gap", bases.loc["total"], "en") in text
+    for part, row in gap.iterrows():
+        if row["mean_a_eur"] or row["mean_b_eur"]:
+            assert gap_row(category_label(part, "en"), row, "en") in text
+    ctx = plots.FigureContext.from_metadata(metadata, "en")
+    by_service = an.gap_decomposition(replications, monthly, a, b, rate, by="service")
+    for part, row in by_service.iterrows():
+        assert gap_row(ctx.service_label(part), row, "en") in text
+
+
+def test_gap_figures_are_written_and_drawn_from_the_api(results, english):
+    replications, monthly, metadata = read_results(results)
+    a, b, _ = gap_pair(english)
+    for by in an.GAP_BREAKDOWNS:
+        result = english["figures"][f"gap_by_{by}"]
+        assert result.paths[0].name == f"gap_by_{by}_{a}_vs_{b}.png"
+        chart = an.gap_decomposition(
+            replications, monthly, a, b, metadata["discount_rate"], by, min_share=0.02, max_parts=7
+        )
+        steps = [r for r in result.data["rows"] if r["kind"] == "part"]
+        np.testing.assert_allclose([r["width"] for r in steps], chart["mean_difference_eur"])
+        assert result.data["rows"][0]["value"] == pytest.approx(chart.attrs["mean_b_eur"])
+        assert result.data["rows"][-1]["value"] == pytest.approx(chart.attrs["mean_a_eur"])
+
+
+def test_german_gap_page(results, german):
+    replications, _, metadata = read_results(results)
+    a, b = german["analysis"].recommended, german["analysis"].runner_up
+    labels = metadata["scenario_labels_de"]
+    text = pdf_text(german["pdf"])
+    assert f"Warum {labels[a]} günstiger ist als {labels[b]}" in text
+    pair = an.compare_pair(replications, a, b)
+    amount = short(-pair["mean_difference"], "de")
+    assert f"Im Mittel kostet {labels[a]} {amount} weniger als {labels[b]}" in text
+    bases = an.gap_by_basis(replications, a, b)
+    assert gap_row("Gesamt: der Unterschied", bases.loc["total"], "de") in text
+    assert gap_row("Zwischensumme Budgetkosten", bases.loc["budget"], "de") in text
+    assert german["figures"]["gap_by_service"].paths[0].name.endswith("_de.png")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_workbook_gap_sheet_holds_both_decompositions(results, english, german, lang):
+    from openpyxl import load_workbook
+
+    from simulation.reporting.gap_report import GAP_SHEET_COLUMNS
+
+    written = english if lang == "en" else german
+    replications, monthly, metadata = read_results(results)
+    a, b = written["analysis"].recommended, written["analysis"].runner_up
+    names = metadata["scenario_labels" if lang == "en" else "scenario_labels_de"]
+    header = {k: v[lang].format(a=names[a], b=names[b]) for k, v in GAP_SHEET_COLUMNS.items()}
+    sheet = pd.read_excel(written["xlsx"], sheet_name="Cost gap")
+    assert list(sheet.columns) == list(header.values())
+    ctx = plots.FigureContext.from_metadata(metadata, lang)
+    titles = {
+        "category": {"en": "By cost category", "de": "Nach Kostenkategorie"}[lang],
+        "service": {"en": "By service", "de": "Nach Dienst"}[lang],
+    }
+    for by, title in titles.items():
+        gap = an.gap_decomposition(
+            replications, monthly, a, b, metadata["discount_rate"], by, metadata["services"]
+        )
+        block = sheet[sheet[header["breakdown"]] == title]
+        rows = block.set_index(header["part"])
+        for part, row in gap.iterrows():
+            name = category_label(part, lang) if by == "category" else ctx.service_label(part)
+            for key in ("mean_a_eur", "mean_b_eur", "mean_difference_eur", "ci_low_eur"):
+                assert rows.loc[name, header[key]] == pytest.approx(row[key], rel=1e-12, abs=1e-6)
+            assert rows.loc[name, header["share_of_gap"]] == pytest.approx(row["share_of_gap"])
+        total = {"en": "Total: the gap", "de": "Gesamt: der Unterschied"}[lang]
+        assert rows.loc[total, header["mean_difference_eur"]] == pytest.approx(
+            gap["mean_difference_eur"].sum(), rel=1e-9
+        )
+    risk = {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"}[lang]
+    downtime = category_label("downtime", lang)
+    assert sheet.set_index(header["part"]).loc[downtime, header["group"]] == risk
+    cells = load_workbook(written["xlsx"])["Cost gap"]
+    columns = {c.value: c.column_letter for c in cells[1]}
+    assert cells[f"{columns[header['mean_difference_eur']]}2"].number_format == "#,##0"
+    assert cells[f"{columns[header['share_of_gap']]}2"].number_format == "0.0%"
+    assert cells.column_dimensions[columns[header["part"]]].width >= 30
+
+
+def test_gap_without_service_costs_or_discount_rate():
+    from synthetic_results import SAME_WINNER, synthetic_results
+
+    from simulation.reporting.gap_report import gap_paragraph
+
+    reps, monthly, metadata = synthetic_results(SAME_WINNER, runs=20)
+    services = [c for c in monthly.columns if c.startswith("cost_service_") and "credits" not in c]
+    analysis = build_analysis(reps, monthly.drop(columns=services), metadata, n_boot=50)
+    assert list(analysis.gaps) == ["category"]  # results written before costs had services
+    ctx = plots.FigureContext.from_metadata(metadata, "en")
+    paragraph = gap_paragraph(analysis.gaps, analysis.gap_bases, ctx, 5)
+    assert paragraph.startswith("On average External costs")
+    assert "By service" not in paragraph
+    older = {k: v for k, v in metadata.items() if k != "discount_rate"}
+    assert build_analysis(reps, monthly, older, n_boot=50).gaps == {}

@@ -266,6 +266,50 @@ _LABELS: dict[str, dict[str, str]] = {
     "cheaper_right": {"en": "{b} cheaper ▶", "de": "{b} günstiger ▶"},
     "less_than": {"en": "less than {p}", "de": "weniger als {p}"},
     "more_than": {"en": "more than {p}", "de": "mehr als {p}"},
+    # -- why one option costs less than another (waterfall) -------------------------------------
+    "gap_title_less": {
+        "en": "Why {a} costs {amount} less than {b}: {by}",
+        "de": "Warum {a} {amount} weniger kostet als {b}: {by}",
+    },
+    "gap_title_more": {
+        "en": "Why {a} costs {amount} more than {b}: {by}",
+        "de": "Warum {a} {amount} mehr kostet als {b}: {by}",
+    },
+    "gap_title_same": {
+        "en": "Where the costs of {a} and {b} differ: {by}",
+        "de": "Worin sich die Kosten von {a} und {b} unterscheiden: {by}",
+    },
+    "gap_by_category": {"en": "the gap by cost category", "de": "Unterschied nach Kostenkategorie"},
+    "gap_by_service": {"en": "the gap by service", "de": "Unterschied nach Dienst"},
+    "gap_subtitle": {
+        "en": "Step by step from the mean cost of {b} (top) to that of {a} (bottom). Teal: {a}"
+        " costs less; orange: {a} costs more. Net present value over {years} years, {runs}"
+        " simulated futures faced by both options",
+        "de": "Schritt für Schritt von den mittleren Kosten von {b} (oben) zu denen von {a}"
+        " (unten). Türkis: {a} günstiger, Orange: {a} teurer. Barwert über {years} Jahre, {runs}"
+        " simulierte Verläufe für beide Optionen",
+    },
+    "gap_axis_cut": {
+        "en": "{subtitle}. The axis does not start at zero",
+        "de": "{subtitle}. Die Achse beginnt nicht bei null",
+    },
+    "gap_total_row": {"en": "{name}: total cost", "de": "{name}: Gesamtkosten"},
+    "gap_other": {"en": "Other ({n} items)", "de": "Übrige ({n} Positionen)"},
+    "gap_less": {"en": "{a} costs less", "de": "{a} günstiger"},
+    "gap_more": {"en": "{a} costs more", "de": "{a} teurer"},
+    "gap_total_bar": {"en": "Mean total cost", "de": "Mittlere Gesamtkosten"},
+    "gap_risk_hatched": {
+        "en": "Hatched: risk cost (losses)",
+        "de": "Schraffiert: Risikokosten (Verluste)",
+    },
+    "gap_unclear": {
+        "en": "Pale: 95% interval includes zero",
+        "de": "Blass: 95-%-Intervall schließt null ein",
+    },
+    "gap_axis": {
+        "en": "Mean net present value over {years} years (EUR)",
+        "de": "Mittlerer Barwert über {years} Jahre (EUR)",
+    },
     # -- budget and risk cost per option -------------------------------------------------------
     "budget_risk_title": {
         "en": "Budget cost and risk cost of each option over {years} years (net present value)",

@@ -23,6 +23,17 @@ from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
 from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
 from simulation.reporting import plots
+from simulation.reporting.gap_report import (
+    GAP_SHEET_KINDS,
+    gap_analysis,
+    gap_heading,
+    gap_paragraph,
+    gap_sheet,
+    gap_sheet_header,
+    gap_table_header,
+    gap_table_rows,
+    gap_text,
+)
 from simulation.reporting.labels import (
     category_label,
     format_eur,
@@ -222,7 +233,10 @@ class Analysis:
     `risk`, `risk_table`, `cheapest`, `comparison`, `difference`, `cost_exceedance` and `bands`
     are on total cost (budget + risk); `budget_risk` (`analysis.budget_risk_table`), `choices`
     (`analysis.recommendations`), `cheapest_budget`, `budget_comparison`, `grouped_breakdown`,
-    `risk_by_basis` and the `budget_*` curves show budget and risk cost apart.
+    `risk_by_basis` and the `budget_*` curves show budget and risk cost apart. `gaps` splits
+    the gap between the recommended option and its runner-up by cost category and by service
+    (`analysis.gap_decomposition`, every part), `gap_charts` the same condensed for the
+    waterfalls, `gap_bases` into budget and risk cost (`analysis.gap_by_basis`).
     """
 
     metadata: dict[str, Any]
@@ -253,6 +267,9 @@ class Analysis:
     risk_by_basis: pd.DataFrame = field(default_factory=pd.DataFrame)
     budget_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
     budget_exceedance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gaps: dict[str, pd.DataFrame] = field(default_factory=dict)
+    gap_charts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    gap_bases: pd.DataFrame | None = None
 
     @property
     def winners_differ(self) -> bool:
@@ -292,9 +309,11 @@ def build_analysis(
     recommended = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
     comparison = difference = None
+    gap: dict[str, Any] = {}
     if runner_up is not None:
         comparison = an.compare_pair(replications, recommended, runner_up, n_boot=n_boot, seed=seed)
         difference = an.paired_difference(replications, recommended, runner_up)
+        gap = gap_analysis(replications, monthly, metadata, recommended, runner_up)
     return Analysis(
         metadata=metadata,
         scenarios=scenarios,
@@ -321,6 +340,7 @@ def build_analysis(
         difference=difference,
         drivers=variance_drivers(replications, recommended),
         **_budget_and_risk(replications, monthly, scenarios, risk, comparison, n_boot, seed),
+        **gap,
     )
 
 
@@ -428,6 +448,10 @@ def write_figures(
             path(stem),
             budget_comparison=analysis.budget_comparison,
         )
+        for by, chart in analysis.gap_charts.items():
+            kind = f"gap_by_{by}"
+            stem = plots.pair_figure_stem(kind, analysis.recommended, analysis.runner_up)
+            figures[kind] = plots.plot_gap_waterfall(chart, ctx, path(stem))
     return figures
 
 
@@ -650,10 +674,13 @@ def assumptions_table(metadata: dict[str, Any]) -> pd.DataFrame:
 
 # -- PDF --------------------------------------------------------------------------------------
 
-#: The figures of the PDF, in reading order (each on its own page).
+#: The figures of the PDF, in reading order (each on its own page; the waterfalls of the gap
+#: on the pages "Why a costs less than b", with the takeaway and the table of the parts).
 PDF_FIGURES = (
     "cost_budget_risk",
     "paired_difference",
+    "gap_by_category",
+    "gap_by_service",
     "cost_distribution",
     "cost_exceedance",
     "cost_fan",
@@ -841,22 +868,106 @@ def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
     return pages
 
 
-def _figure_pages(pdf, figures: dict, ctx: plots.FigureContext, page: int) -> int:
-    """One page per figure of `PDF_FIGURES` that was drawn; returns the last page number."""
+def _image(fig, png: Path, rect: tuple[float, float, float, float]) -> None:
+    """A figure's PNG in `rect` (figure coordinates), aspect kept, no axes."""
     import matplotlib.image as mpimg
 
+    ax = fig.add_axes(rect)
+    ax.imshow(mpimg.imread(png))
+    ax.axis("off")
+
+
+def _png(result: plots.FigureResult) -> Path:
+    return next(p for p in result.paths if p.suffix == ".png")
+
+
+def _figure_pages(
+    pdf, analysis: Analysis, figures: dict, ctx: plots.FigureContext, page: int
+) -> int:
+    """One page per figure of `PDF_FIGURES` that was drawn (the waterfalls of the gap on the
+    gap pages, `_gap_pages`); returns the last page number."""
     for key in PDF_FIGURES:
         result = figures.get(key)
-        if result is None:
+        if result is None or key == "gap_by_service":
+            continue
+        if key == "gap_by_category":
+            page = _gap_pages(pdf, analysis, figures, ctx, page)
             continue
         page += 1
         fig = _page(ctx, "", page)
-        png = next(p for p in result.paths if p.suffix == ".png")
-        ax = fig.add_axes((0.03, 0.07, 0.94, 0.88))
-        ax.imshow(mpimg.imread(png))
-        ax.axis("off")
+        _image(fig, _png(result), (0.03, 0.07, 0.94, 0.88))
         pdf.savefig(fig, dpi=200)
     return page
+
+
+def _gap_title(analysis: Analysis, ctx: plots.FigureContext) -> str:
+    """ "Why <recommended> costs less than <runner-up>" in the report's language."""
+    gap = float(analysis.gaps["category"].attrs["gap_eur"])
+    labels = ctx.scenario_labels
+    return gap_heading(gap, labels[analysis.recommended], labels[analysis.runner_up], ctx.lang)
+
+
+def _gap_pages(pdf, analysis: Analysis, figures: dict, ctx: plots.FigureContext, page: int) -> int:
+    """Why the recommended option costs less than its runner-up: the takeaway and the
+    waterfall by cost category; the waterfall by service; the table of the parts."""
+    heading = _gap_title(analysis, ctx)
+    page += 1
+    fig = _fit_title(_page(ctx, heading, page))
+    paragraph = gap_paragraph(analysis.gaps, analysis.gap_bases, ctx, ctx.horizon_years)
+    y = _wrapped(fig, 0.05, 0.86, [paragraph], width=_SUMMARY_WIDTH, size=_SUMMARY_SIZE)
+    _image(fig, _png(figures["gap_by_category"]), (0.03, 0.06, 0.94, y - 0.06))
+    pdf.savefig(fig, dpi=200)
+    if "gap_by_service" in figures:
+        page += 1
+        fig = _fit_title(_page(ctx, gap_text("by_service", ctx.lang, heading=heading), page))
+        _image(fig, _png(figures["gap_by_service"]), (0.03, 0.07, 0.94, 0.83))
+        pdf.savefig(fig, dpi=200)
+    page += 1
+    fig = _fit_title(_page(ctx, gap_text("table_heading", ctx.lang, heading=heading), page))
+    y = 0.86
+    for by in ("category", "service"):
+        if by in analysis.gaps:
+            y = _gap_table(fig, y, analysis.gaps[by], analysis.gap_bases, ctx)
+    attrs = analysis.gaps["category"].attrs
+    note = gap_text(
+        "table_note",
+        ctx.lang,
+        years=ctx.horizon_years,
+        runs=format_number(attrs["n"], ctx.lang),
+        a=ctx.scenario_labels[attrs["a"]],
+        b=ctx.scenario_labels[attrs["b"]],
+    )
+    _wrapped(fig, 0.05, y, [note], width=150, size=9)
+    pdf.savefig(fig)
+    return page
+
+
+def _fit_title(fig):
+    """Shrink the page title (the first text of `_page`) until it fits the page width."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    title = fig.texts[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    room = 0.9 * fig.bbox.width
+    while title.get_window_extent(renderer).width > room and title.get_fontsize() > 12:
+        title.set_fontsize(title.get_fontsize() - 1)
+    return fig
+
+
+#: Widths of a gap table's columns (part, b, a, difference, interval, share).
+_GAP_WIDTHS = [0.27, 0.12, 0.12, 0.12, 0.22, 0.15]
+
+
+def _gap_table(fig, y: float, decomposition, bases, ctx: plots.FigureContext) -> float:
+    """A table of the gap's parts from y down; returns the y below it."""
+    rows, bold = gap_table_rows(decomposition, bases, ctx)
+    size, scale = 9, 1.1
+    # matplotlib sizes table rows by its default font size (10 pt), whatever the font size set
+    height = (len(rows) + 1) * 10 * 1.2 * scale / 72 / A4_LANDSCAPE[1]
+    rect = (0.05, y - height, 0.88, height)
+    header = gap_table_header(decomposition, ctx)
+    _table(fig, rect, rows, header, _GAP_WIDTHS, size, row_scale=scale, sections=bold)
+    return y - height - 0.03
 
 
 def _scenario_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
@@ -913,15 +1024,16 @@ def write_pdf_report(
     ctx: plots.FigureContext,
     path: Path,
 ) -> Path:
-    """A multi-page PDF: summary with the budget/risk/total overview, key figures, a table per
-    scenario, assumptions appendix."""
+    """A multi-page PDF: summary with the budget/risk/total overview, key figures, why the
+    recommended option costs less than its runner-up (takeaway, waterfalls, table of the
+    parts), a table per scenario, assumptions appendix."""
     from matplotlib.backends.backend_pdf import PdfPages
 
     tmp = path.with_name(f".{path.name}.tmp")
     title = text("report_title", ctx.lang)
     with PdfPages(tmp, metadata={"Title": title, "Creator": "itsim"}) as pdf:
         page = _summary_pages(pdf, analysis, ctx)
-        page = _figure_pages(pdf, figures, ctx, page)
+        page = _figure_pages(pdf, analysis, figures, ctx, page)
         page = _scenario_pages(pdf, analysis, ctx, page)
         _appendix_pages(pdf, analysis, ctx, page)
     tmp.replace(path)
@@ -931,6 +1043,9 @@ def write_pdf_report(
 # -- Excel ------------------------------------------------------------------------------------
 
 EUR_FORMAT, SHARE_FORMAT, NUMBER_FORMAT = "#,##0", "0.0%", "#,##0.0"
+#: The workbook sheet of the gap between the recommended option and its runner-up.
+GAP_SHEET = "Cost gap"
+GAP_BOLD_ROWS = ("subtotal_budget", "subtotal_risk", "total")
 
 #: Summary sheet: source column, header in English and German, kind (eur, share, hours, count).
 SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
@@ -1067,7 +1182,8 @@ def write_excel_report(
     analysis: Analysis, replications: pd.DataFrame, ctx: plots.FigureContext, path: Path
 ) -> Path:
     """A workbook: summary (budget, risk, total), recommendation on each basis, comparison,
-    risk metrics per basis, grouped breakdown, yearly cost, per-replication data, assumptions."""
+    risk metrics per basis, grouped breakdown, the gap between the recommended option and its
+    runner-up by category and by service, yearly cost, per-replication data, assumptions."""
     lang = ctx.lang
     bases = {
         b: SHEET_TEXT[b if b != "budget" else "budget_short"][lang] for b in ("budget", "total")
@@ -1098,27 +1214,36 @@ def write_excel_report(
         comparison.to_excel(writer, sheet_name="Comparison")
         risk.to_excel(writer, sheet_name="Risk metrics", index=False)
         breakdown_sheet(analysis, ctx).to_excel(writer, sheet_name="Cost breakdown", index=False)
+        if analysis.gaps:
+            gap = gap_sheet(analysis.gaps, analysis.gap_bases, ctx)
+            gap.to_excel(writer, sheet_name=GAP_SHEET, index=False)
         analysis.yearly.to_excel(writer, sheet_name="Yearly cost", index=False)
         analysis.sla.to_excel(writer, sheet_name="SLA and credits")
         replications.to_excel(writer, sheet_name="Replications", index=False)
         assumptions_table(meta).to_excel(writer, sheet_name="Assumptions", index=False)
         info.to_excel(writer, sheet_name="Metadata", index=False)
-        _format_workbook(writer.book, _header_formats(ctx))
+        _format_workbook(writer.book, _header_formats(ctx, analysis))
         _format_by_row(writer.book["Recommendation"])
         _format_by_row(writer.book["Comparison"])
         _format_breakdown(writer.book["Cost breakdown"])
+        if analysis.gaps:
+            _format_gap(writer.book[GAP_SHEET])
     tmp.replace(path)
     return path
 
 
-def _header_formats(ctx: plots.FigureContext) -> dict[str, str]:
-    """Number formats of the readable headers (summary columns and option labels)."""
+def _header_formats(ctx: plots.FigureContext, analysis: Analysis | None = None) -> dict[str, str]:
+    """Number formats of the readable headers (summary columns, option labels, gap sheet)."""
     formats = {
         (en if ctx.lang == "en" else de): _FORMATS[kind]
         for _, en, de, kind in SUMMARY_COLUMNS
         if kind in _FORMATS
     }
     formats.update(dict.fromkeys(ctx.scenario_labels.values(), EUR_FORMAT))
+    if analysis is not None and analysis.gaps:
+        a, b = analysis.recommended, analysis.runner_up
+        for key, kind in GAP_SHEET_KINDS.items():
+            formats[gap_sheet_header(key, ctx, a, b)] = _FORMATS[kind]
     return formats
 
 
@@ -1149,6 +1274,19 @@ def _format_breakdown(sheet) -> None:
                 cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 48
+
+
+def _format_gap(sheet) -> None:
+    """Subtotal and total rows of the gap sheet in bold; wide name columns."""
+    from openpyxl.styles import Font
+
+    bold_names = {gap_text(k, lang) for k in GAP_BOLD_ROWS for lang in ("en", "de")}
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[1].value) in bold_names:
+            for cell in row:
+                cell.font = Font(bold=True)
+    for letter, width in (("A", 22), ("B", 34), ("C", 28)):
+        sheet.column_dimensions[letter].width = width
 
 
 def _format_workbook(book, formats: dict[str, str] | None = None) -> None:
