@@ -18,6 +18,7 @@ from matplotlib import colors as mcolors
 from PIL import Image
 
 from simulation import analysis as an
+from simulation.model.ledger import COST_CATEGORIES
 from simulation.reporting import plots
 from simulation.reporting.labels import (
     category_label,
@@ -27,22 +28,7 @@ from simulation.reporting.labels import (
     label,
 )
 
-CATEGORIES = [
-    "personnel",
-    "recruiting",
-    "training",
-    "on_call",
-    "hardware",
-    "licences",
-    "operations",
-    "provider_fees",
-    "service_credits",
-    "transition",
-    "vendor_management",
-    "downtime",
-    "lost_margin",
-    "security_losses",
-]
+CATEGORIES = list(COST_CATEGORIES)
 SCENARIOS = ["internal", "external", "hybrid"]
 SERVICES = ["service_desk", "infrastructure", "business_applications"]
 METADATA = {
@@ -536,7 +522,9 @@ def test_breakdown_groups_budget_and_risk_with_subtotals(figures: dict) -> None:
     result = figures["en"]["cost_breakdown"]
     categories = result.data["categories"]
     # budget categories first, then the risk categories, each group in ledger order
-    assert categories == [c for c in BUDGET_CATEGORIES if c in categories] + list(RISK_CATEGORIES)
+    assert categories == [c for c in BUDGET_CATEGORIES if c in categories] + [
+        c for c in RISK_CATEGORIES if c in categories
+    ]
     text = all_text(result.figure)
     for scenario in SCENARIOS:
         groups = result.data["groups"][scenario]

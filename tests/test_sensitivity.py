@@ -122,9 +122,10 @@ def test_tornado_on_the_model_shows_exact_fee_swing():
 
 
 def test_sweep_on_the_model_finds_where_the_preference_flips(experiment):
-    # Raising the application-management fee makes external dearer than hybrid at some fee;
-    # with CRN the difference is linear in the fee, so the interpolated flip is exact.
-    path = "providers.msp.contracts.business_applications.fee_per_user_per_month_eur"
+    # Raising the in-house application specialists' salary makes hybrid dearer than external
+    # at some salary; with CRN the difference is linear in the salary, so the interpolated
+    # flip is exact.
+    path = "roles.app_specialist.annual_salary_eur"
     evaluator = ModelEvaluator(
         experiment,
         Output("difference", "external", baseline="hybrid"),
@@ -133,9 +134,9 @@ def test_sweep_on_the_model_finds_where_the_preference_flips(experiment):
         jobs=1,
         medians=False,
     )
-    values = [0.0, 50.0, 100.0, 200.0, 400.0]
+    values = [0.0, 100_000.0, 200_000.0, 400_000.0, 800_000.0]
     table, flip = sweep_model(evaluator, path, values, "external", "hybrid")
-    assert (np.diff(table["mean_difference"]) > 0).all()
+    assert (np.diff(table["mean_difference"]) < 0).all()
     assert values[0] < flip["break_even"] < values[-1]
     again, _ = sweep_model(evaluator, path, [flip["break_even"]], "external", "hybrid")
     spread = table["mean_difference"].max() - table["mean_difference"].min()

@@ -487,9 +487,13 @@ _CATEGORIES: dict[str, dict[str, str]] = {
     "service_credits": {"en": "Service credits", "de": "Gutschriften (Service Credits)"},
     "transition": {"en": "Transition and re-sourcing", "de": "Übergang und Anbieterwechsel"},
     "vendor_management": {"en": "Vendor management", "de": "Dienstleistersteuerung"},
+    "contractors": {"en": "Interim and emergency contractors", "de": "Interims- und Notfallkräfte"},
+    "change_work": {"en": "Bought change work", "de": "Zugekaufte Änderungsarbeit"},
     "downtime": {"en": "Lost productivity (downtime)", "de": "Produktivitätsverlust (Ausfälle)"},
     "lost_margin": {"en": "Lost margin", "de": "Entgangene Marge"},
     "security_losses": {"en": "Security incident losses", "de": "Schäden aus Sicherheitsvorfällen"},
+    "compliance_losses": {"en": "Compliance losses", "de": "Schäden aus Compliance-Verstößen"},
+    "deferred_change": {"en": "Cost of deferred change", "de": "Kosten aufgeschobener Änderungen"},
 }
 
 _SERVICES: dict[str, dict[str, str]] = {

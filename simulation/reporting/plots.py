@@ -67,9 +67,13 @@ CATEGORY_COLOURS = {
     "service_credits": "#D9D9D9",
     "transition": "#969696",
     "vendor_management": "#6A51A3",
+    "contractors": "#9E9AC8",
+    "change_work": "#CBC9E2",
     "downtime": "#D7301F",
     "lost_margin": "#FC8D59",
     "security_losses": "#7F0000",
+    "compliance_losses": "#993404",
+    "deferred_change": "#FDD49E",
 }
 _OTHER_COLOURS = ("#737373", "#BDBDBD", "#525252", "#D9D9D9")
 #: Budget cost and risk cost as a whole (figure `cost_budget_risk`).
