@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-plots", action="store_true", help="skip the figures and reports (data and table only)"
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--no-structural",
+        action="store_true",
+        help="skip what would change the answer (structural variants and break-even)",
+    )
 
     sens = sub.add_parser(
         "sensitivity", help="which assumption changes the answer: tornado, Sobol, break-even"
@@ -68,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument(
         "--method",
         action="append",
-        choices=("tornado", "spider", "sobol", "break_even", "decision_map"),
+        choices=("tornado", "spider", "sobol", "break_even", "decision_map", "structural"),
         help="run only this method (repeatable; default: the config's list)",
     )
     sens.add_argument("--lang", choices=("en", "de"), default="en", help="language of figures")
@@ -114,6 +119,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     from simulation.analysis.sensitivity import planned_model_runs, run_sensitivity
     from simulation.config.loader import config_hash, load_config
+    from simulation.config.variants import variant_experiments
     from simulation.montecarlo.runner import default_jobs
     from simulation.montecarlo.store import versions, write_json_atomic
 
@@ -132,6 +138,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         for method, block in (
             ("break_even", settings.break_even),
             ("decision_map", settings.decision_map),
+            ("structural", settings.structural),
         ):
             if method in args.method and block is None:
                 raise ConfigError(
@@ -164,7 +171,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     try:
-        result = run_sensitivity(experiment, settings, runs, seed, jobs, on_progress=bar.update)
+        variants = None
+        if settings.structural is not None and "structural" in plan:
+            variants = variant_experiments(tree, settings.structural, str(config_path))
+        result = run_sensitivity(
+            experiment, settings, runs, seed, jobs, on_progress=bar.update, variants=variants
+        )
     except KeyboardInterrupt:
         bar.close()
         print("\nitsim: interrupted; nothing written", file=sys.stderr)
@@ -172,7 +184,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     bar.close()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("tornado", "spider", "sobol", "break_even", "decision_map"):
+    for name in ("tornado", "spider", "sobol", "break_even", "decision_map", "structural"):
         table = getattr(result, name)
         if table is not None:
             path = out_dir / f"{name}.csv"
@@ -189,6 +201,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
         "methods": list(plan),
         "model_runs": plan,
         "break_even": result.flip,
+        "structural_runs": result.structural_runs,
+        "structural_variants": _variant_meta(settings),
         "scenarios": list(experiment.scenarios),
         "scenario_labels": {n: s.label or n for n, s in experiment.scenarios.items()},
         "scenario_labels_de": {
@@ -223,6 +237,64 @@ def _sensitivity(args: argparse.Namespace) -> int:
         written += [p for f in figures.values() for p in f.paths]
     print(f"\nwritten to {out_dir}/: " + ", ".join(p.name for p in written))
     return EXIT_OK
+
+
+def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metadata) -> None:
+    """What would change the answer: the config's structural variants against the scenarios
+    (`structural.runs` replications, at most the run's) and its break-even sweep
+    (`sensitivity.runs`), on the run's seed; written next to the results for the report."""
+    from tqdm import tqdm
+
+    from simulation.analysis.sensitivity import ModelEvaluator, Output, sweep_model
+    from simulation.analysis.structural import structural_grid
+    from simulation.config.variants import variant_experiments
+    from simulation.montecarlo.store import write_whatif
+
+    settings = experiment.sensitivity
+    st = settings.structural if settings is not None else None
+    be = settings.break_even if settings is not None else None
+    be = be if be is not None and {be.a, be.b} <= set(scenarios) else None
+    if args.no_structural or (st is None and be is None) or len(scenarios) < 2:
+        return
+    grid_runs = min(st.runs, runs) if st is not None else 0
+    sweep_runs = min(settings.runs, runs)
+    points = len(be.sweep.grid()) if be is not None else 0
+    total = (len(st.variants) + 1) * grid_runs * len(scenarios) if st else 0
+    bar = tqdm(
+        total=total + points * sweep_runs * 2,
+        unit="run",
+        disable=args.no_progress,
+        file=sys.stderr,
+        desc="what would change the answer",
+        smoothing=0.05,
+    )
+    meta = {
+        "config_hash": metadata["config_hash"],
+        "seed": seed,
+        "variants": _variant_meta(settings),
+    }
+    grid = sweep = None
+    if st is not None:
+        variants = variant_experiments(tree, st, str(args.config))
+        grid = structural_grid(variants, scenarios, grid_runs, seed, jobs, bar.update)
+        meta["runs"] = grid_runs
+    if be is not None:
+        pair = Output("difference", be.a, "cost_npv_eur", be.b)
+        evaluator = ModelEvaluator(experiment, pair, sweep_runs, seed, jobs, False, bar.update)
+        sweep, flip = sweep_model(evaluator, be.sweep.parameter, be.sweep.grid(), be.a, be.b)
+        clean = {k: (v if v == v else None) for k, v in flip.items()}  # NaN -> null
+        meta["break_even"] = {
+            "parameter": be.sweep.parameter, "a": be.a, "b": be.b, "runs": sweep_runs, "flip": clean
+        }  # fmt: skip
+    bar.close()
+    write_whatif(out_dir, grid, sweep, meta)
+
+
+def _variant_meta(settings) -> list[dict] | None:
+    """The structural variants of a sensitivity section as plain data (for metadata files)."""
+    if settings is None or settings.structural is None:
+        return None
+    return [v.model_dump(by_alias=True) for v in settings.structural.variants]
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -336,6 +408,11 @@ def _run(args: argparse.Namespace) -> int:
     table = summary_table(replications, list(scenarios))
     table.to_csv(out_dir / "summary.csv")
     print(format_summary(table, labels, settings.horizon_years, args.lang))
+    try:
+        _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, output.metadata)
+    except KeyboardInterrupt:
+        print("\nitsim: interrupted; the run's results are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not args.no_plots:
         from simulation.reporting.report import make_report
 

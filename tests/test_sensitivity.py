@@ -167,11 +167,11 @@ def test_sensitivity_command_writes_tables_and_states_its_cost(tmp_path, capsys)
     )
     assert code == 0
     err = capsys.readouterr().err
-    assert "break_even: 40 model runs" in err  # 10 sweep values x 2 runs x 2 scenarios
+    assert "break_even: 32 model runs" in err  # 8 sweep values x 2 runs x 2 scenarios
     table = pd.read_csv(out / "break_even.csv")
-    assert len(table) == 10
+    assert len(table) == 8
     meta = json.loads((out / "sensitivity.json").read_text())
-    assert meta["model_runs"] == {"break_even": 40}
+    assert meta["model_runs"] == {"break_even": 32}
     assert set(meta["break_even"]) == {"break_even", "band_low", "band_high"}
 
 

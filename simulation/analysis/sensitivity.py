@@ -7,7 +7,8 @@ random numbers), so differences between points come from the parameters, not sim
 
 - one-at-a-time (tornado, spider): each parameter at low/high quantiles, the others at medians;
 - global (Sobol first- and total-order indices with bootstrap intervals, scipy.stats);
-- break-even of one swept parameter and a two-parameter decision map.
+- break-even of one swept parameter and a two-parameter decision map;
+- structural variants of the config against every scenario (`analysis.structural`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from simulation.analysis.structural import structural_grid
 from simulation.config.scenario import find_uncertain, scenario_spec
 from simulation.config.schema import Experiment, SamplingMethod
 from simulation.montecarlo.runner import RunPlan, run_points
@@ -389,6 +391,8 @@ class SensitivityResult:
     break_even: pd.DataFrame | None = None
     flip: dict[str, float] | None = None
     decision_map: pd.DataFrame | None = None
+    structural: pd.DataFrame | None = None
+    structural_runs: int | None = None  # replications per variant and scenario
 
 
 def output_of(settings) -> Output:
@@ -444,6 +448,9 @@ def planned_model_runs(experiment: Experiment, settings, runs: int | None = None
             dm = settings.decision_map
             scenarios = len(dm.scenarios) or len(experiment.scenarios)
             plan[name] = len(dm.x.grid()) * len(dm.y.grid()) * runs * scenarios
+        elif name == "structural":
+            st = settings.structural
+            plan[name] = (len(st.variants) + 1) * st.runs * len(experiment.scenarios)
     return plan
 
 
@@ -454,8 +461,13 @@ def run_sensitivity(
     seed: int | None = None,
     jobs: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    variants: dict[str, Experiment] | None = None,
 ) -> SensitivityResult:
-    """Run every method of a config's `sensitivity` section on common random numbers."""
+    """Run every method of a config's `sensitivity` section on common random numbers.
+
+    The structural method needs `variants`, the baseline and variant experiments
+    (`config.variants.variant_experiments`); it runs `structural.runs` replications each.
+    """
     runs = runs or settings.runs
     seed = experiment.simulation.seed if seed is None else seed
     output = output_of(settings)
@@ -497,5 +509,12 @@ def run_sensitivity(
             (dm.y.parameter, dm.y.grid()),
             scenarios,
             output.column,
+        )
+    if "structural" in methods:
+        if variants is None:
+            raise ValueError("the structural method needs the variant experiments")
+        result.structural_runs = settings.structural.runs
+        result.structural = structural_grid(
+            variants, list(experiment.scenarios), result.structural_runs, seed, jobs, on_progress
         )
     return result

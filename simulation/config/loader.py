@@ -194,6 +194,7 @@ def load_config(path: str | Path) -> tuple[Experiment, dict[str, Any]]:
     except ValidationError as exc:
         raise _config_error(exc, origins, str(path)) from None
     _check_sensitivity(experiment, origins, str(path))
+    _check_variants(experiment, tree, str(path))
     return experiment, tree
 
 
@@ -209,6 +210,7 @@ def experiment_from_dict(tree: dict[str, Any], source: str = "<dict>") -> Experi
     except ValidationError as exc:
         raise _config_error(exc, {}, source) from None
     _check_sensitivity(experiment, {}, source)
+    _check_variants(experiment, tree, source)
     return experiment
 
 
@@ -220,6 +222,15 @@ def _check_sensitivity(experiment: Experiment, origins: Origins, file: str) -> N
     if problem is not None:
         key, value, expected = problem
         raise ConfigError(_file_for(tuple(key.split(".")), origins, file), key, value, expected)
+
+
+def _check_variants(experiment: Experiment, tree: dict[str, Any], file: str) -> None:
+    """Every structural variant of the `sensitivity` section must give a valid config."""
+    settings = experiment.sensitivity
+    if settings is not None and settings.structural is not None:
+        from simulation.config.variants import variant_experiments
+
+        variant_experiments(tree, settings.structural, file)
 
 
 def config_hash(tree: dict[str, Any]) -> str:

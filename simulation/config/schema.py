@@ -593,6 +593,7 @@ class SensitivityMethod(StrEnum):
     SOBOL = "sobol"
     BREAK_EVEN = "break_even"
     DECISION_MAP = "decision_map"
+    STRUCTURAL = "structural"
 
 
 class SensitivityOutput(Strict):
@@ -651,6 +652,38 @@ class DecisionMap(Strict):
     scenarios: tuple[str, ...] = ()
 
 
+class StructuralVariant(Strict):
+    """One structural choice of a config changed: dotted key paths of the config and new values.
+
+    Values may be numbers, words (`coverage: business`), mappings or null; every path must lead
+    through keys the config has (the last key may be new, e.g. an optional block).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    label: str | None = None
+    label_de: str | None = None
+    changes: dict[str, Any] = Field(alias="set", min_length=1)
+
+
+class Structural(Strict):
+    """The `structural` block: variants of the config run against every scenario on CRN."""
+
+    runs: Int = Field(100, ge=2)
+    variants: tuple[StructuralVariant, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Structural:
+        names = [v.name for v in self.variants]
+        for i, name in enumerate(names):
+            if name == "baseline" or name in names[:i]:
+                raise ConfigValueError(
+                    f"variants.{i}.name", name, "a unique name other than 'baseline'"
+                )
+        return self
+
+
 class SensitivitySettings(Strict):
     """The `sensitivity` section: what `itsim sensitivity` computes."""
 
@@ -667,6 +700,7 @@ class SensitivitySettings(Strict):
     sobol_parameters: tuple[str, ...] = ()
     break_even: BreakEven | None = None
     decision_map: DecisionMap | None = None
+    structural: Structural | None = None
 
     @model_validator(mode="after")
     def _check(self) -> SensitivitySettings:
@@ -680,6 +714,8 @@ class SensitivitySettings(Strict):
             raise ConfigValueError(
                 "decision_map", None, "a decision_map block for method decision_map"
             )
+        if SensitivityMethod.STRUCTURAL in self.methods and self.structural is None:
+            raise ConfigValueError("structural", None, "a structural block for method structural")
         return self
 
 

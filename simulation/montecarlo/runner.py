@@ -215,14 +215,13 @@ def run_chunks(
 
 
 def _point_chunk(index: int, first: int, last: int) -> tuple[int, pd.DataFrame]:
-    plan: RunPlan = _WORKER["plan"]  # type: ignore[assignment]
-    points: list[PointDesign] = _WORKER["points"]  # type: ignore[assignment]
-    return index, run_chunk(plan, points[index], first, last, monthly=False).replications
+    pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]] = _WORKER["pairs"]  # type: ignore[assignment]
+    plan, design = pairs[index]
+    return index, run_chunk(plan, design, first, last, monthly=False).replications
 
 
-def _init_point_worker(plan: RunPlan, points: list[PointDesign]) -> None:
-    _WORKER["plan"] = plan
-    _WORKER["points"] = points
+def _init_point_worker(pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]]) -> None:
+    _WORKER["pairs"] = pairs
 
 
 def run_points(
@@ -237,11 +236,27 @@ def run_points(
     between points come from the parameters, not from simulation noise. Returns the
     replication rows with a `point` column (the index into `points`), sorted.
     """
+    return run_variants([(plan, point) for point in points], jobs, on_progress)
+
+
+def run_variants(
+    pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]],
+    jobs: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Replications 0..runs-1 of every (plan, design) pair, on the same replication streams.
+
+    The plans may hold different experiments (structural variants of one config) but must share
+    scenarios, replications and seed, so that pair i and pair j differ only by what their
+    experiments or designs set (common random numbers). Returns the replication rows with a
+    `point` column (the index into `pairs`), sorted by point, scenario and replication.
+    """
     jobs = jobs or default_jobs()
+    plan = pairs[0][0]
     size = max(1, min(plan.runs, 25))
     tasks = [
         (i, first, min(plan.runs, first + size))
-        for i in range(len(points))
+        for i in range(len(pairs))
         for first in range(0, plan.runs, size)
     ]
     n_scenarios = len(plan.scenarios)
@@ -254,14 +269,11 @@ def run_points(
 
     if jobs == 1 or len(tasks) <= 1:
         for index, first, last in tasks:
-            collect(
-                index,
-                run_chunk(plan, points[index], first, last, monthly=False).replications,
-                last - first,
-            )
+            chunk = run_chunk(*pairs[index], first, last, monthly=False)
+            collect(index, chunk.replications, last - first)
     else:
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_init_point_worker, initargs=(plan, points)
+            max_workers=jobs, initializer=_init_point_worker, initargs=(pairs,)
         ) as pool:
             futures = {pool.submit(_point_chunk, *task): task for task in tasks}
             for future in futures:

@@ -25,6 +25,10 @@ from simulation.model.ledger import COST_CATEGORIES, COUNTERS
 REPLICATIONS = "replications.parquet"
 MONTHLY = "monthly.parquet"
 METADATA = "metadata.json"
+#: What would change the answer (`itsim run` with a `sensitivity.structural` block).
+STRUCTURAL = "structural.csv"
+BREAK_EVEN = "break_even.csv"
+STRUCTURAL_META = "structural.json"
 _PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pyarrow", "pydantic", "matplotlib")
 
 
@@ -43,6 +47,48 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", "utf-8")
     os.replace(tmp, path)
+
+
+def write_csv_atomic(path: Path, table: pd.DataFrame) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    table.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def write_whatif(
+    out_dir: Path, grid: pd.DataFrame | None, sweep: pd.DataFrame | None, meta: dict[str, Any]
+) -> list[Path]:
+    """Write the structural grid, the break-even sweep and their metadata (JSON last, so a
+    reader that finds structural.json finds the tables it names)."""
+    written = []
+    for name, table in ((STRUCTURAL, grid), (BREAK_EVEN, sweep)):
+        path = out_dir / name
+        if table is not None:
+            write_csv_atomic(path, table)
+            written.append(path)
+        elif path.exists():
+            path.unlink()
+    write_json_atomic(out_dir / STRUCTURAL_META, meta)
+    return [*written, out_dir / STRUCTURAL_META]
+
+
+def read_whatif(
+    out_dir: str | Path, config_hash: str | None = None
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None, dict[str, Any]] | None:
+    """The structural grid, sweep and metadata of a results folder, or None when absent or
+    written for another config (`config_hash` differs) than the run in the folder."""
+    out_dir = Path(out_dir)
+    path = out_dir / STRUCTURAL_META
+    if not path.exists():
+        return None
+    meta = json.loads(path.read_text("utf-8"))
+    if config_hash is not None and meta.get("config_hash") != config_hash:
+        return None
+    tables = [
+        pd.read_csv(out_dir / name) if (out_dir / name).exists() else None
+        for name in (STRUCTURAL, BREAK_EVEN)
+    ]
+    return tables[0], tables[1], meta
 
 
 class ResultStore:

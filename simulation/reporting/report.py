@@ -41,6 +41,15 @@ from simulation.reporting.labels import (
     format_number,
     format_percent,
 )
+from simulation.reporting.whatif import (
+    WhatIf,
+    noise_note,
+    plot_structural_grid,
+    whatif_paragraphs,
+    whatif_sheet,
+    whatif_table,
+    whatif_text,
+)
 
 A4_LANDSCAPE = (11.69, 8.27)
 
@@ -270,6 +279,7 @@ class Analysis:
     gaps: dict[str, pd.DataFrame] = field(default_factory=dict)
     gap_charts: dict[str, pd.DataFrame] = field(default_factory=dict)
     gap_bases: pd.DataFrame | None = None
+    whatif: WhatIf | None = None  # what would change the answer (structural grid, break-even)
 
     @property
     def winners_differ(self) -> bool:
@@ -452,6 +462,10 @@ def write_figures(
             kind = f"gap_by_{by}"
             stem = plots.pair_figure_stem(kind, analysis.recommended, analysis.runner_up)
             figures[kind] = plots.plot_gap_waterfall(chart, ctx, path(stem))
+    if analysis.whatif is not None and analysis.whatif.grid is not None:
+        figures["structural_grid"] = plot_structural_grid(
+            analysis.whatif, ctx, path("structural_grid")
+        )
     return figures
 
 
@@ -668,6 +682,10 @@ def assumptions_table(metadata: dict[str, Any]) -> pd.DataFrame:
     config = dict(metadata.get("config", {}))
     for section in ("name", "description"):
         config.pop(section, None)
+    if isinstance(config.get("sensitivity"), dict):  # variants are listed on their own page
+        config["sensitivity"] = {
+            k: v for k, v in config["sensitivity"].items() if k != "structural"
+        }
     walk(config, "")
     return pd.DataFrame(rows, columns=["parameter", "value", "mean", "source"])
 
@@ -892,6 +910,7 @@ def _figure_pages(
             continue
         if key == "gap_by_category":
             page = _gap_pages(pdf, analysis, figures, ctx, page)
+            page = _whatif_pages(pdf, analysis, figures, ctx, page)
             continue
         page += 1
         fig = _page(ctx, "", page)
@@ -938,6 +957,39 @@ def _gap_pages(pdf, analysis: Analysis, figures: dict, ctx: plots.FigureContext,
         b=ctx.scenario_labels[attrs["b"]],
     )
     _wrapped(fig, 0.05, y, [note], width=150, size=9)
+    pdf.savefig(fig)
+    return page
+
+
+def _whatif_pages(
+    pdf, analysis: Analysis, figures: dict, ctx: plots.FigureContext, page: int
+) -> int:
+    """What would change the answer: the takeaway with the structural grid, then its table."""
+    whatif = analysis.whatif
+    if whatif is None or analysis.runner_up is None:
+        return page
+    heading = whatif_text("heading", ctx.lang)
+    paragraphs = whatif_paragraphs(whatif, ctx, analysis.recommended, analysis.runner_up)
+    page += 1
+    fig = _page(ctx, heading, page)
+    y = _wrapped(fig, 0.05, 0.86, paragraphs, width=_SUMMARY_WIDTH, size=_SUMMARY_SIZE)
+    if "structural_grid" in figures:
+        _image(fig, _png(figures["structural_grid"]), (0.03, 0.06, 0.94, y - 0.06))
+    pdf.savefig(fig, dpi=200)
+    if whatif.grid is None:
+        return page
+    page += 1
+    fig = _fit_title(_page(ctx, heading, page))
+    header, rows = whatif_table(whatif, ctx)
+    height = (len(rows) + 1) * 10 * 1.3 * 1.2 / 72 / A4_LANDSCAPE[1]
+    values = len(header) - 3
+    widths = [0.4, *[0.4 / values] * values, 0.1, 0.1]
+    table = _table(fig, (0.05, 0.86 - height, 0.9, height), rows, header, widths, 8.5)
+    for (row, _), cell in table.get_celld().items():
+        if row == 0:  # two-line headings
+            cell.set_height(2 * cell.get_height())
+    below = 0.86 - height * (len(rows) + 2) / (len(rows) + 1) - 0.04  # the header is two lines
+    _wrapped(fig, 0.05, below, [noise_note(whatif, ctx)], width=150, size=9)
     pdf.savefig(fig)
     return page
 
@@ -1046,6 +1098,8 @@ EUR_FORMAT, SHARE_FORMAT, NUMBER_FORMAT = "#,##0", "0.0%", "#,##0.0"
 #: The workbook sheet of the gap between the recommended option and its runner-up.
 GAP_SHEET = "Cost gap"
 GAP_BOLD_ROWS = ("subtotal_budget", "subtotal_risk", "total")
+#: The workbook sheet of the structural grid (what would change the answer).
+WHATIF_SHEET = "What would change"
 
 #: Summary sheet: source column, header in English and German, kind (eur, share, hours, count).
 SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
@@ -1217,6 +1271,9 @@ def write_excel_report(
         if analysis.gaps:
             gap = gap_sheet(analysis.gaps, analysis.gap_bases, ctx)
             gap.to_excel(writer, sheet_name=GAP_SHEET, index=False)
+        if analysis.whatif is not None and analysis.whatif.grid is not None:
+            sheet = whatif_sheet(analysis.whatif, ctx)
+            sheet.to_excel(writer, sheet_name=WHATIF_SHEET, index=False)
         analysis.yearly.to_excel(writer, sheet_name="Yearly cost", index=False)
         analysis.sla.to_excel(writer, sheet_name="SLA and credits")
         replications.to_excel(writer, sheet_name="Replications", index=False)
@@ -1342,13 +1399,16 @@ def make_report(
     `frames` (replications, monthly, metadata) skips reading them again when the caller has
     just written them. Returns the analysis and the paths written; `_de` suffix in German.
     """
-    from simulation.montecarlo.store import read_results
+    from simulation.montecarlo.store import read_results, read_whatif
 
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir
     out.mkdir(parents=True, exist_ok=True)
     replications, monthly, metadata = frames or read_results(results_dir)
     analysis = build_analysis(replications, monthly, metadata, n_boot=n_boot)
+    found = read_whatif(results_dir, metadata.get("config_hash"))
+    if found is not None and found[2].get("seed") == metadata.get("seed"):
+        analysis.whatif = WhatIf(*found)
     ctx = plots.FigureContext.from_metadata(metadata, lang)
     figures = write_figures(analysis, replications, ctx, out)
     suffix = "_de" if lang == "de" else ""
