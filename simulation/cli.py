@@ -248,13 +248,14 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
     from simulation.analysis.sensitivity import ModelEvaluator, Output, sweep_model
     from simulation.analysis.structural import structural_grid
     from simulation.config.variants import variant_experiments
-    from simulation.montecarlo.store import write_whatif
+    from simulation.montecarlo.store import remove_whatif, write_whatif
 
     settings = experiment.sensitivity
     st = settings.structural if settings is not None else None
     be = settings.break_even if settings is not None else None
     be = be if be is not None and {be.a, be.b} <= set(scenarios) else None
     if args.no_structural or (st is None and be is None) or len(scenarios) < 2:
+        remove_whatif(out_dir)
         return
     grid_runs = min(st.runs, runs) if st is not None else 0
     sweep_runs = min(settings.runs, runs)

@@ -72,6 +72,12 @@ def write_whatif(
     return [*written, out_dir / STRUCTURAL_META]
 
 
+def remove_whatif(out_dir: Path) -> None:
+    """Remove a previous run's grid and sweep, so that a report never shows stale ones."""
+    for name in (STRUCTURAL_META, STRUCTURAL, BREAK_EVEN):
+        (out_dir / name).unlink(missing_ok=True)
+
+
 def read_whatif(
     out_dir: str | Path, config_hash: str | None = None
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, dict[str, Any]] | None:
