@@ -170,7 +170,33 @@ def sensitivity_result() -> SensitivityResult:
         break_even=sweep,
         flip=flip,
         decision_map=decision_table(),
+        structural=structural_table(),
+        structural_runs=20,
     )
+
+
+def structural_table() -> pd.DataFrame:
+    """A grid of three variants over the three options, with known means (EUR)."""
+    from simulation.analysis.structural import grid_table
+
+    rng = np.random.default_rng(3)
+    base = {"internal": 4.9e6, "external": 5.6e6, "hybrid": 5.1e6}
+    shift = {"baseline": {}, "desk_24x7": {"hybrid": -0.4e6, "external": -0.2e6}, "lean": {}}
+    noise = rng.normal(0.0, 3e5, size=20)
+    rows = [
+        {
+            "variant": v,
+            "scenario": sc,
+            "replication": r,
+            "cost_npv_eur": mean + shift[v].get(sc, 0.0) + noise[r] * (1 + i),
+            "cost_budget_npv_eur": 0.6 * mean,
+            "cost_risk_npv_eur": 0.4 * mean,
+        }
+        for v in shift
+        for i, (sc, mean) in enumerate(base.items())
+        for r in range(20)
+    ]
+    return grid_table(pd.DataFrame(rows), list(shift), list(base))
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -559,3 +585,17 @@ def test_decision_map_writes_the_probabilities(figures: dict, lang: str) -> None
         assert cell["written"].endswith(format_percent(cell["p_cheapest"], lang))
     if lang == "de":
         assert all(re.search(r"\d\u00a0%$", t) for t in written), written
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_structural_grid_marks_the_cheapest_option_of_each_variant(figures: dict, lang) -> None:
+    data = figures[lang]["structural_grid"].data
+    assert data["variants"] == ["baseline", "desk_24x7", "lean"]
+    best = {c["variant"]: c["scenario"] for c in data["cells"] if c["best"]}
+    assert best == {"baseline": "internal", "desk_24x7": "hybrid", "lean": "internal"}
+    assert len(data["cells"]) == 9
+    words = ("As configured", "Wie konfiguriert")[lang == "de"]
+    labels = [
+        t.get_text() for t in figures[lang]["structural_grid"].figure.axes[0].get_yticklabels()
+    ]
+    assert labels[0] == words

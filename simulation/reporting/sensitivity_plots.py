@@ -57,7 +57,7 @@ from simulation.reporting.plots import (
 )
 
 #: File stems of the sensitivity figures (German files get the suffix "_de").
-SENSITIVITY_STEMS = ("tornado", "spider", "sobol", "break_even", "decision_map")
+SENSITIVITY_STEMS = ("tornado", "spider", "sobol", "break_even", "decision_map", "structural_grid")
 
 #: Tornado: the result with the assumption at its P10 (light) and at its P90 (dark).
 LOW_COLOUR = "#9ECAE1"
@@ -1317,6 +1317,17 @@ def write_sensitivity_figures(
         y_parameter = dm.y.parameter if dm is not None else str(attrs.get("y_parameter", "y"))
         figures["decision_map"] = plot_decision_map(
             result.decision_map, ctx, path("decision_map"), x_parameter, y_parameter
+        )
+    structural = getattr(result, "structural", None)
+    if structural is not None and len(structural):
+        from simulation.reporting.whatif import WhatIf, plot_structural_grid
+
+        st = getattr(settings, "structural", None)
+        variants = [v.model_dump(by_alias=True) for v in st.variants] if st is not None else []
+        runs = int(getattr(result, "structural_runs", None) or result.runs)
+        grid_ctx = replace(ctx, provenance=replace(provenance, runs=runs))
+        figures["structural_grid"] = plot_structural_grid(
+            WhatIf(structural, None, {"variants": variants}), grid_ctx, path("structural_grid")
         )
     return figures
 
