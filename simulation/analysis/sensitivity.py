@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation.analysis.structural import structural_grid
+from simulation.analysis.structural import cheapest_shares, structural_grid
 from simulation.config.scenario import find_uncertain, scenario_spec
 from simulation.config.schema import Experiment, SamplingMethod
 from simulation.montecarlo.runner import RunPlan, run_points
@@ -360,14 +360,13 @@ def decision_map_model(
         wide = wide[list(scenarios)].dropna()
         means = wide.mean()
         preferred = str(means.idxmin())
-        is_min = wide.to_numpy() == wide.to_numpy().min(axis=1, keepdims=True)
-        share = (is_min / is_min.sum(axis=1, keepdims=True)).mean(axis=0)
+        share = cheapest_shares(wide)
         rows.append(
             {
                 "x": float(vx),
                 "y": float(vy),
                 "preferred": preferred,
-                "p_cheapest": float(share[list(wide.columns).index(preferred)]),
+                "p_cheapest": float(share[preferred]),
                 **{f"mean_{s}": float(means[s]) for s in scenarios},
             }
         )
