@@ -241,8 +241,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metadata) -> None:
     """What would change the answer: the config's structural variants against the scenarios
-    (`structural.runs` replications, at most the run's) and its break-even sweep
-    (`sensitivity.runs`), on the run's seed; written next to the results for the report."""
+    and its break-even sweep, each with `structural.runs` replications (`sensitivity.runs`
+    without a structural block), at most the run's, on the run's seed; written next to the
+    results for the report."""
     from tqdm import tqdm
 
     from simulation.analysis.sensitivity import ModelEvaluator, Output, sweep_model
@@ -258,7 +259,7 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
         remove_whatif(out_dir)
         return
     grid_runs = min(st.runs, runs) if st is not None else 0
-    sweep_runs = min(settings.runs, runs)
+    sweep_runs = min(st.runs if st is not None else settings.runs, runs)  # as many as the grid
     points = len(be.sweep.grid()) if be is not None else 0
     total = (len(st.variants) + 1) * grid_runs * len(scenarios) if st else 0
     bar = tqdm(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -463,8 +463,10 @@ def write_figures(
             stem = plots.pair_figure_stem(kind, analysis.recommended, analysis.runner_up)
             figures[kind] = plots.plot_gap_waterfall(chart, ctx, path(stem))
     if analysis.whatif is not None and analysis.whatif.grid is not None:
+        runs = int(analysis.whatif.grid["runs"].min())  # the grid's replications, in the footer
+        grid_ctx = replace(ctx, provenance=replace(ctx.provenance, runs=runs))
         figures["structural_grid"] = plot_structural_grid(
-            analysis.whatif, ctx, path("structural_grid")
+            analysis.whatif, grid_ctx, path("structural_grid")
         )
     return figures
 

@@ -66,7 +66,7 @@ WHATIF_TEXT: dict[str, dict[str, str]] = {
         "stärksten: um {amount} zugunsten von {winner}.",
     },
     "break_even": {
-        "en": "{a} and {b} cost the same on average at {value} for {parameter}; between {lo} "
+        "en": "{a} and {b} cost the same on average at {value} for the {parameter}; between {lo} "
         "and {hi} the simulation cannot tell them apart (swept from {start} to {stop}, "
         "{runs} futures per value).",
         "de": "{a} und {b} kosten im Mittel gleich viel bei {value} für {parameter}; zwischen "
@@ -74,7 +74,7 @@ WHATIF_TEXT: dict[str, dict[str, str]] = {
         "{stop}, {runs} Verläufe je Wert).",
     },
     "no_break_even": {
-        "en": "Over the swept range of {parameter} ({start} to {stop}), {a} and {b} never swap "
+        "en": "Over the swept range of the {parameter} ({start} to {stop}), {a} and {b} never swap "
         "places on average.",
         "de": "Im untersuchten Bereich von {parameter} ({start} bis {stop}) tauschen {a} und {b} "
         "im Mittel nie die Plätze.",
@@ -260,6 +260,11 @@ def largest_shift_sentence(whatif: WhatIf, ctx: FigureContext, a: str, b: str) -
     )
 
 
+def _in_sentence(name: str, lang: str) -> str:
+    """A label inside an English sentence starts in lower case (German nouns keep theirs)."""
+    return name[:1].lower() + name[1:] if lang == "en" and name[1:2].islower() else name
+
+
 def break_even_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
     """Where the swept parameter makes a and b cost the same on average (or that it does not)."""
     from simulation.reporting.sensitivity_plots import format_parameter_value, parameter_label
@@ -275,7 +280,7 @@ def break_even_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
     words = {
         "a": ctx.scenario_label(meta["a"]),
         "b": ctx.scenario_label(meta["b"]),
-        "parameter": parameter_label(path, lang, ctx, wrap=None),
+        "parameter": _in_sentence(parameter_label(path, lang, ctx, wrap=None), lang),
         "start": value(sweep["value"].min()),
         "stop": value(sweep["value"].max()),
     }
