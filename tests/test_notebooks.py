@@ -28,6 +28,7 @@ SMALL = {
         "SOBOL_N": 4,
         "SOBOL_PARAMETERS": SOBOL_PARAMETERS,
         "GRID_STEPS": 2,
+        "STRUCTURAL_RUNS": 2,
     },
     "03_custom_scenario": {"RUNS": 4, "JOBS": 2},
 }
@@ -124,6 +125,10 @@ def test_sensitivity_analysis_runs(tmp_path):
     assert pd.read_csv(out / "sobol.csv")["parameter"].tolist() == SOBOL_PARAMETERS
     assert len(pd.read_csv(out / "break_even.csv")) == small["GRID_STEPS"]
     assert len(pd.read_csv(out / "decision_map.csv")) == small["GRID_STEPS"] ** 2
+    structural = pd.read_csv(out / "structural.csv")
+    variants = len(experiment.sensitivity.structural.variants) + 1  # and the configured case
+    assert len(structural) == variants * len(experiment.scenarios)
+    assert (structural["runs"] == small["STRUCTURAL_RUNS"]).all()
     assert pngs(out)
 
 

@@ -328,7 +328,7 @@ def test_summary_of_a_single_option():
         f"External costs {format_eur_short(row['total_mean'], 'en')} on average over 5 years "
         f"(net present value): {format_eur_short(row['budget_mean'], 'en')} budget cost (cash out) "
         f"and {format_eur_short(row['risk_mean'], 'en')} risk cost (users' lost time, lost "
-        "margin, security losses)."
+        "margin, security and compliance losses, deferred change)."
     )
 
 

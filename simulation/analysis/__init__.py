@@ -4,7 +4,8 @@ Costs are losses (high is bad), so VaR/CVaR and exceedance curves look at the UP
 Scenarios are compared replication by replication (common random numbers). No plotting, no file
 I/O; bootstrap randomness comes only from an explicit `seed`.
 
-Budget cost (cash out) and risk cost (users' lost time, lost margin, security losses) can favour
+Budget cost (cash out) and risk cost (users' lost time, lost margin, security and compliance
+losses, deferred change) can favour
 different options: `budget_risk_table`, `recommendations` and `grouped_cost_breakdown` show them
 side by side with their total; `COST_BASES` names the replication column of each.
 

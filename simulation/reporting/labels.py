@@ -317,9 +317,10 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "budget_risk_subtitle": {
         "en": "Bars: mean over {runs} simulated futures; budget = cash out, risk = users' lost"
-        " time, lost margin and security losses. Whiskers: P5–P95 (1 in 20 futures above)",
+        " time, lost margin, security and compliance losses, deferred change. Whiskers: P5–P95",
         "de": "Balken: Mittelwert über {runs} simulierte Verläufe; Budget = Auszahlungen, Risiko"
-        " = Arbeitszeitverlust, entgangene Marge, Sicherheitsschäden. Striche: P5–P95",
+        " = Arbeitszeitverlust, Marge, Sicherheits-/Compliance-Schäden, aufgeschobene Änderungen."
+        " Striche: P5–P95",
     },
     "budget_risk_axis": {
         "en": "Mean net present value over {years} years (EUR)",

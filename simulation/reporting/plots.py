@@ -10,7 +10,8 @@ the figure and the exact numbers drawn. Figures are drawn with the house style
 Colours: the scenario at position i of `FigureContext.scenario_labels` is drawn in `PALETTE[i]`
 in every figure; cost categories have fixed colours (`CATEGORY_COLOURS`): budget cost (cash out)
 in cool colours (staff blues, technology teals, providers greys and violet), risk cost (users'
-lost time, lost margin, security losses) in reds and oranges, so the two groups read apart.
+lost time, lost margin, security and compliance losses, deferred change) in reds and oranges,
+so the two groups read apart.
 
 Figures that show only total cost (budget + risk) say so in their title or axis label; the
 budget/risk split is in `plot_cost_budget_risk` and `plot_cost_breakdown`.

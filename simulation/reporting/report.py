@@ -42,6 +42,7 @@ from simulation.reporting.labels import (
     format_percent,
 )
 from simulation.reporting.whatif import (
+    WHATIF_SHEET_KINDS,
     WhatIf,
     noise_note,
     plot_structural_grid,
@@ -65,11 +66,12 @@ TEXT: dict[str, dict[str, str]] = {
     "summary": {"en": "Executive summary", "de": "Zusammenfassung"},
     "decision_same": {
         "en": "Recommendation: {rec}. It is the cheapest option both on budget cost (cash out) "
-        "and on total cost, which adds the risk cost of users' lost time, lost margin and "
-        "security losses.",
+        "and on total cost, which adds the risk cost of users' lost time, lost margin, "
+        "security and compliance losses and deferred change.",
         "de": "Empfehlung: {rec}. Diese Option ist sowohl bei den Budgetkosten (Auszahlungen) "
         "als auch bei den Gesamtkosten am günstigsten, die zusätzlich die Risikokosten aus "
-        "Arbeitszeitverlust, entgangener Marge und Sicherheitsschäden enthalten.",
+        "Arbeitszeitverlust, entgangener Marge, Sicherheits- und Compliance-Schäden sowie "
+        "aufgeschobenen Änderungen enthalten.",
     },
     "decision_split": {
         "en": "Recommendation: no option wins on both counts. On budget alone, {budget_rec} is "
@@ -179,8 +181,10 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Budgetkosten (Auszahlungen)",
     },
     "section_risk": {
-        "en": "Risk cost (users' lost time, lost margin, security losses)",
-        "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheitsschäden)",
+        "en": "Risk cost (users' lost time, lost margin, security and compliance losses, "
+        "deferred change)",
+        "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheits- und Compliance-Schäden, "
+        "aufgeschobene Änderungen)",
     },
     "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
     "section_other": {
@@ -1303,6 +1307,8 @@ def _header_formats(ctx: plots.FigureContext, analysis: Analysis | None = None) 
         a, b = analysis.recommended, analysis.runner_up
         for key, kind in GAP_SHEET_KINDS.items():
             formats[gap_sheet_header(key, ctx, a, b)] = _FORMATS[kind]
+    for key, kind in WHATIF_SHEET_KINDS.items():
+        formats[whatif_text(key, ctx.lang)] = _FORMATS[kind]
     return formats
 
 

@@ -20,7 +20,8 @@ _HEADERS = {
         "p_cheapest": "Cheapest (total)",
         "title": (
             "Cost over {years} years per scenario (net present value, thousand EUR): budget "
-            "(cash out), risk (lost time, lost margin, security losses) and total"
+            "(cash out), risk (lost time, lost margin, security and compliance losses, deferred "
+            "change) and total"
         ),
     },
     "de": {
@@ -35,7 +36,8 @@ _HEADERS = {
         "p_cheapest": "Günstigste (gesamt)",
         "title": (
             "Kosten über {years} Jahre je Szenario (Barwert, Tsd. EUR): Budget (Auszahlungen), "
-            "Risiko (Arbeitszeitverlust, entgangene Marge, Sicherheitsschäden) und gesamt"
+            "Risiko (Arbeitszeitverlust, entgangene Marge, Sicherheits- und Compliance-Schäden, "
+            "aufgeschobene Änderungen) und gesamt"
         ),
     },
 }

@@ -114,6 +114,18 @@ WHATIF_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: Number format kind (see report._FORMATS) of each numeric column of the workbook sheet.
+WHATIF_SHEET_KINDS = {
+    "sheet_mean": "eur",
+    "sheet_p95": "eur",
+    "sheet_budget": "eur",
+    "sheet_risk": "eur",
+    "sheet_change": "eur",
+    "sheet_p_total": "share",
+    "sheet_p_budget": "share",
+}
+
+
 def whatif_text(key: str, lang: str, **values: Any) -> str:
     """A sentence or heading of the section in `lang`, formatted with `values`."""
     return WHATIF_TEXT[key][lang].format(**values)
