@@ -105,10 +105,10 @@ TEXT: dict[str, dict[str, str]] = {
     "single": {
         "en": "{rec} costs {mean} on average over {years} years (net present value): {budget} "
         "budget cost (cash out) and {risk} risk cost (users' lost time, lost margin, security "
-        "losses).",
+        "and compliance losses, deferred change).",
         "de": "{rec} kostet über {years} Jahre im Mittel {mean} (Barwert): {budget} "
         "Budgetkosten (Auszahlungen) und {risk} Risikokosten (Arbeitszeitverlust, entgangene "
-        "Marge, Sicherheitsschäden).",
+        "Marge, Sicherheits- und Compliance-Schäden, aufgeschobene Änderungen).",
     },
     "close_call": {
         "en": "On {measure} the difference is not statistically clear: the confidence interval "
