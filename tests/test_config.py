@@ -586,10 +586,10 @@ def test_null_removes_a_scenario(tmp_path: Path) -> None:
 
 
 def test_removing_a_scenario_the_sensitivity_needs_is_an_error(tmp_path: Path) -> None:
-    override = write_override(tmp_path, {"scenarios": {"external": None}})
+    override = write_override(tmp_path, {"scenarios": {"internal": None}})
     with pytest.raises(ConfigError) as info:
         load_experiment(override)
-    assert "sensitivity.output.baseline: 'external'" in str(info.value)
+    assert "sensitivity.output.baseline: 'internal'" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -813,7 +813,7 @@ def test_experiment_from_dict_errors(
 # Every number in the reference config is explained by a comment
 # --------------------------------------------------------------------------------------------
 
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z_0-9]+):(?P<rest>.*)$")
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z_0-9.]+):(?P<rest>.*)$")
 _ITEM_LINE = re.compile(r"^(?P<indent> *)- (?P<rest>.*)$")
 
 
