@@ -13,13 +13,12 @@ scenario's total against the baseline with its t interval.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from simulation.analysis._common import t_interval
 from simulation.config.schema import Experiment
 from simulation.config.variants import BASELINE
 from simulation.montecarlo.runner import RunPlan, run_variants
@@ -68,13 +67,10 @@ def _wide(frame: pd.DataFrame, variant: str, column: str, scenarios: Sequence[st
 
 
 def _paired_change(after: pd.Series, before: pd.Series) -> tuple[float, float, float]:
-    diff = (after - before).dropna()
-    n = len(diff)
-    mean = float(diff.mean())
-    if n < 2 or diff.std(ddof=1) == 0:
-        return mean, mean, mean
-    half = stats.t.ppf(0.975, n - 1) * diff.std(ddof=1) / math.sqrt(n)
-    return mean, mean - half, mean + half
+    """Mean paired change after − before with its 95% t interval (NaN for one replication)."""
+    diff = (after - before).dropna().to_numpy()
+    low, high = t_interval(diff, 0.95)
+    return float(diff.mean()), low, high
 
 
 def grid_table(

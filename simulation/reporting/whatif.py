@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from simulation.analysis.structural import answer_changes, preferred
 from simulation.config.variants import BASELINE
+from simulation.reporting.gap_report import _listed
 from simulation.reporting.labels import format_eur_short, format_number, format_percent
 from simulation.reporting.plots import (
     DARK,
@@ -27,6 +28,12 @@ from simulation.reporting.plots import (
     _result,
     _style,
     _wrap,
+)
+from simulation.reporting.sensitivity_plots import (
+    _cell_shade,
+    _text_colour,
+    format_parameter_value,
+    parameter_label,
 )
 
 WHATIF_TEXT: dict[str, dict[str, str]] = {
@@ -155,11 +162,6 @@ class WhatIf:
         return list(pd.unique(self.grid["variant"])) if self.grid is not None else []
 
 
-def _cell_alpha(p: float, n: int) -> float:
-    floor = 1.0 / max(n, 2)
-    return 0.25 + 0.75 * float(np.clip((p - floor) / (1.0 - floor), 0.0, 1.0))
-
-
 def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Path) -> FigureResult:
     """Rows: the configured case and each structural variant; columns: the options. Each cell
     gives the mean total cost and P(cheapest); the row's cheapest option on average is filled
@@ -189,7 +191,7 @@ def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Pat
             for j, s in enumerate(scenarios):
                 row = rows.loc[s]
                 best = bool(row["cheapest_total"])
-                alpha = _cell_alpha(float(row["p_cheapest_total"]), len(scenarios))
+                alpha = _cell_shade(float(row["p_cheapest_total"]), len(scenarios))
                 face = ctx.colour(s) if best else "#F2F2F2"
                 ax.add_patch(
                     Rectangle(
@@ -205,7 +207,7 @@ def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Pat
                 mean = format_eur_short(float(row["mean_npv_eur"]), lang, scale=1e6, decimals=2)
                 share = format_percent(float(row["p_cheapest_total"]), lang)
                 text = f"{mean}\n{share}"
-                colour = "white" if best and alpha > 0.6 else DARK
+                colour = _text_colour(face, alpha) if best else DARK
                 weight = "bold" if best else "normal"
                 ax.text(j, i, text, ha="center", va="center", fontsize=12, color=colour,
                         fontweight=weight, linespacing=1.15)  # fmt: skip
@@ -223,13 +225,6 @@ def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Pat
             spine.set_visible(False)
         data = {"variants": variants, "scenarios": scenarios, "cells": cells, "runs": runs}
         return _result(fig, out_base, ctx, data)
-
-
-def _listed(items: list[str], lang: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    word = " and " if lang == "en" else " und "
-    return ", ".join(items[:-1]) + word + items[-1]
 
 
 def change_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
@@ -279,8 +274,6 @@ def _in_sentence(name: str, lang: str) -> str:
 
 def break_even_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
     """Where the swept parameter makes a and b cost the same on average (or that it does not)."""
-    from simulation.reporting.sensitivity_plots import format_parameter_value, parameter_label
-
     sweep, meta, lang = whatif.sweep, whatif.meta.get("break_even") or {}, ctx.lang
     if sweep is None or not meta:
         return ""
