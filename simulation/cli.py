@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -10,11 +12,34 @@ from pathlib import Path
 from simulation import __version__
 from simulation.errors import NO_VALUE, ConfigError
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+#: Replications per scenario at most (config `simulation.runs` has the same bound).
+MAX_RUNS = 100_000
+#: A seed must fit a signed 64-bit integer (Parquet, JSON readers).
+MAX_SEED = 2**63 - 1
 
 
-def _int_at_least(minimum: int):
-    """An argparse type: a whole number >= minimum."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) arrived: unwind like Ctrl-C, so that finished work is kept."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated(signum)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _int_between(minimum: int, maximum: int | None = None, why: str = ""):
+    """An argparse type: a whole number in [minimum, maximum]."""
 
     def parse(text: str) -> int:
         try:
@@ -23,17 +48,21 @@ def _int_at_least(minimum: int):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} must be at least {minimum}")
+        top = maximum() if callable(maximum) else maximum
+        if top is not None and value > top:
+            raise argparse.ArgumentTypeError(f"{value:,} must be at most {top:,}{why}")
         return value
 
     return parse
 
 
-_positive_int = _int_at_least(1)
-_seed = _int_at_least(0)
+_runs = _int_between(1, MAX_RUNS)
+_jobs = _int_between(1, lambda: 4 * _cores(), " (4 × this machine's cores)")
+_seed = _int_between(0, MAX_SEED)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="itsim",
         description="Monte Carlo cost and risk simulation of internal, external and hybrid IT.",
     )
@@ -43,11 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run an experiment and write results")
     run.add_argument("config", help="YAML config, e.g. configs/default.yaml")
     run.add_argument(
-        "--runs", type=_positive_int, help="replications per scenario (config: simulation.runs)"
+        "--runs", type=_runs, help="replications per scenario (config: simulation.runs)"
     )
     run.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
-    run.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    run.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
     run.add_argument("--out", help="results folder (default: results/<config name>)")
+    run.add_argument(
+        "--force", action="store_true", help="replace the earlier results in the results folder"
+    )
     run.add_argument(
         "--scenario", action="append", metavar="NAME", help="run only this scenario (repeatable)"
     )
@@ -66,10 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         "sensitivity", help="which assumption changes the answer: tornado, Sobol, break-even"
     )
     sens.add_argument("config", help="YAML config with a `sensitivity` section")
-    sens.add_argument("--runs", type=_positive_int, help="replications per design point")
+    sens.add_argument("--runs", type=_runs, help="replications per design point")
     sens.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
-    sens.add_argument("--jobs", type=_positive_int, help="worker processes (default: all cores)")
+    sens.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
     sens.add_argument("--out", help="results folder (default: results/<config name>/sensitivity)")
+    sens.add_argument(
+        "--force", action="store_true", help="replace the earlier results in the results folder"
+    )
     sens.add_argument(
         "--method",
         action="append",
@@ -93,23 +128,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `itsim` and `python -m simulation`; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of `itsim` and `python -m simulation`; returns the exit code.
+
+    Ctrl-C exits with 130 and SIGTERM/SIGHUP with 143, each with one line and no traceback;
+    whatever had completed is kept (see `_run`).
+    """
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "report":
-            return _report(args)
-        if args.command == "sensitivity":
-            return _sensitivity(args)
-        return _validate(args)
+        _on_termination(_raise_terminated)
+        return _dispatch(argv)
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"\nitsim: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    finally:
+        _on_termination(signal.SIG_DFL)
+
+
+def _on_termination(handler) -> None:
+    """Install `handler` for SIGTERM and SIGHUP (only possible in the main thread)."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), handler)
+
+
+def _dispatch(argv: list[str] | None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"run": _run, "report": _report, "sensitivity": _sensitivity}
+    try:
+        return commands.get(args.command, _validate)(args)
     except ConfigError as exc:
         print(f"itsim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # disk full, a folder removed under a run: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"itsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
@@ -121,7 +184,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from simulation.config.loader import config_hash, load_config
     from simulation.config.variants import variant_experiments
     from simulation.montecarlo.runner import default_jobs
-    from simulation.montecarlo.store import versions, write_json_atomic
+    from simulation.montecarlo.store import prepare_results_folder, versions, write_json_atomic
 
     config_path = Path(args.config)
     experiment, tree = load_config(config_path)
@@ -152,6 +215,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem / "sensitivity"
     plan = planned_model_runs(experiment, settings, runs)
+    prepare_results_folder(out_dir, args.force, "--out" if args.out else "results folder")
     total = sum(plan.values())
     print(
         f"itsim sensitivity: {runs} replications per design point, seed {seed}, {jobs} "
@@ -177,10 +241,10 @@ def _sensitivity(args: argparse.Namespace) -> int:
         result = run_sensitivity(
             experiment, settings, runs, seed, jobs, on_progress=bar.update, variants=variants
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         bar.close()
         print("\nitsim: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(exc)
     bar.close()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -292,6 +356,25 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
     write_whatif(out_dir, grid, sweep, meta)
 
 
+def _scenarios(named: list[str] | None, experiment, config_path: Path) -> tuple[str, ...]:
+    """The scenarios to run: those named with --scenario (each once, all known), or all."""
+    if not named:
+        return tuple(experiment.scenarios)
+    seen: set[str] = set()
+    for name in named:
+        if name not in experiment.scenarios:
+            raise ConfigError(
+                str(config_path),
+                "--scenario",
+                name,
+                f"a scenario of the config ({', '.join(experiment.scenarios)})",
+            )
+        if name in seen:
+            raise ConfigError(str(config_path), "--scenario", name, "each scenario named once")
+        seen.add(name)
+    return tuple(named)
+
+
 def _variant_meta(settings) -> list[dict] | None:
     """The structural variants of a sensitivity section as plain data (for metadata files)."""
     if settings is None or settings.structural is None:
@@ -342,8 +425,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from simulation.analysis.summary import summary_table
     from simulation.config.loader import load_config
-    from simulation.montecarlo.runner import default_jobs, run_experiment
-    from simulation.montecarlo.store import read_results
+    from simulation.montecarlo.runner import check_run_size, default_jobs, run_experiment
+    from simulation.montecarlo.store import prepare_results_folder, read_results
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
@@ -352,16 +435,10 @@ def _run(args: argparse.Namespace) -> int:
     runs = args.runs or settings.runs
     seed = settings.seed if args.seed is None else args.seed
     jobs = args.jobs or default_jobs()
-    scenarios = tuple(args.scenario or experiment.scenarios)
-    for name in scenarios:
-        if name not in experiment.scenarios:
-            raise ConfigError(
-                str(config_path),
-                "--scenario",
-                name,
-                f"a scenario of the config ({', '.join(experiment.scenarios)})",
-            )
+    scenarios = _scenarios(args.scenario, experiment, config_path)
+    check_run_size(experiment, scenarios, runs, "--runs" if args.runs else "simulation.runs")
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem
+    prepare_results_folder(out_dir, args.force, "--out" if args.out else "results folder")
     labels = {
         name: (experiment.scenarios[name].label_de or experiment.scenarios[name].label or name)
         if args.lang == "de"
@@ -395,7 +472,7 @@ def _run(args: argparse.Namespace) -> int:
             on_progress=bar.update,
             command=command,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         bar.close()
         kept = len(read_results(out_dir)[0])
         print(
@@ -403,7 +480,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{out_dir} (metadata.json: completed = false)",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return _interrupted(exc)
     bar.close()
     replications = output.replications
     wall = output.metadata["wall_seconds"]
@@ -412,9 +489,9 @@ def _run(args: argparse.Namespace) -> int:
     print(format_summary(table, labels, settings.horizon_years, args.lang))
     try:
         _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, output.metadata)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\nitsim: interrupted; the run's results are complete", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted(exc)
     if not args.no_plots:
         from simulation.reporting.report import make_report
 

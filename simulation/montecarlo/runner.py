@@ -165,6 +165,25 @@ def chunk_bounds(runs: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(runs, start + size)) for start in range(0, runs, size)]
 
 
+#: Monthly result rows a run may hold (replications × scenarios × months): about 8 GB in memory
+#: while the parts are consolidated; 33,000 replications of three scenarios over ten years.
+MAX_MONTHLY_ROWS = 12_000_000
+
+
+def check_run_size(experiment: Experiment, scenarios: tuple[str, ...], runs: int, key: str) -> None:
+    """Refuse a run whose monthly results would not fit in memory (ConfigError naming `key`)."""
+    from simulation.errors import ConfigError
+
+    months = experiment.simulation.horizon_years * 12
+    limit = max(1, MAX_MONTHLY_ROWS // (months * len(scenarios)))
+    if runs > limit:
+        raise ConfigError(
+            None, key, runs,
+            f"at most {limit:,} replications for {len(scenarios)} scenarios over "
+            f"{experiment.simulation.horizon_years} years (monthly results must fit in memory)",
+        )  # fmt: skip
+
+
 def default_jobs() -> int:
     return max(
         1,

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import tempfile
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -30,6 +31,11 @@ STRUCTURAL = "structural.csv"
 BREAK_EVEN = "break_even.csv"
 STRUCTURAL_META = "structural.json"
 _PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pyarrow", "pydantic", "matplotlib")
+#: Sub-folders of a results folder written by other commands (`itsim sensitivity`): neither
+#: counted as an earlier run's output nor removed by --force.
+_OTHER_COMMANDS = ("sensitivity",)
+#: What itsim writes into a results folder; --force removes only a folder made of these.
+_OUTPUT_SUFFIXES = (".parquet", ".json", ".csv", ".png", ".pdf", ".xlsx", ".txt", ".tmp")
 
 
 def versions() -> dict[str, str]:
@@ -95,6 +101,55 @@ def read_whatif(
         for name in (STRUCTURAL, BREAK_EVEN)
     ]
     return tables[0], tables[1], meta
+
+
+def prepare_results_folder(out_dir: Path, force: bool, flag: str = "--out") -> None:
+    """Make sure `out_dir` can take one run's results, without creating it.
+
+    A folder that holds an earlier run's outputs is refused unless `force`, which clears it
+    first (one run per folder: never figures of one run beside the metadata of another). Only
+    a folder made of itsim outputs is ever cleared. A file in the way or a folder that cannot
+    be written is refused. Raises ConfigError (CLI exit code 2) naming the flag and the path.
+    """
+    from simulation.errors import ConfigError
+
+    for parent in [out_dir, *out_dir.parents]:
+        if parent.exists() and not parent.is_dir():
+            where = "is a file" if parent == out_dir else f"lies under the file {parent}"
+            raise ConfigError(None, flag, str(out_dir), f"a folder ({out_dir} {where})")
+    existing = out_dir if out_dir.exists() else next(p for p in out_dir.parents if p.exists())
+    try:  # a probe, as permissions alone do not tell (root, read-only mounts, /proc)
+        os.rmdir(tempfile.mkdtemp(prefix=".itsim-probe-", dir=existing))
+    except OSError as exc:
+        raise ConfigError(
+            None, flag, str(out_dir), f"a place you may write ({existing}: {exc.strerror})"
+        ) from None
+    if not out_dir.exists():
+        return
+    entries = [p for p in out_dir.iterdir() if p.name not in _OTHER_COMMANDS]
+    if not entries:
+        return
+    foreign = [p.name for p in entries if not _is_output(p)]
+    if foreign:
+        raise ConfigError(
+            None, flag, str(out_dir),
+            f"an empty folder or one holding itsim results; it holds {foreign[0]!r} "
+            f"(and {len(entries) - 1} more) — choose another {flag}",
+        )  # fmt: skip
+    if not force:
+        raise ConfigError(
+            None, flag, str(out_dir),
+            f"an empty folder; it holds an earlier run's results ({len(entries)} files) — "
+            "add --force to replace them, or choose another --out",
+        )  # fmt: skip
+    for entry in entries:
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def _is_output(path: Path) -> bool:
+    if path.is_dir():
+        return path.name == ".parts"
+    return path.name.endswith(_OUTPUT_SUFFIXES)
 
 
 class ResultStore:
