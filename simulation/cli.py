@@ -184,7 +184,12 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from simulation.config.loader import config_hash, load_config
     from simulation.config.variants import variant_experiments
     from simulation.montecarlo.runner import default_jobs
-    from simulation.montecarlo.store import prepare_results_folder, versions, write_json_atomic
+    from simulation.montecarlo.store import (
+        prepare_results_folder,
+        versions,
+        write_csv_atomic,
+        write_json_atomic,
+    )
 
     config_path = Path(args.config)
     experiment, tree = load_config(config_path)
@@ -252,7 +257,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         table = getattr(result, name)
         if table is not None:
             path = out_dir / f"{name}.csv"
-            table.to_csv(path, index=False)
+            write_csv_atomic(path, table)
             written.append(path)
     meta = {
         "config_path": str(config_path),
@@ -426,7 +431,7 @@ def _run(args: argparse.Namespace) -> int:
     from simulation.analysis.summary import summary_table
     from simulation.config.loader import load_config
     from simulation.montecarlo.runner import check_run_size, default_jobs, run_experiment
-    from simulation.montecarlo.store import prepare_results_folder, read_results
+    from simulation.montecarlo.store import prepare_results_folder, read_results, write_csv_atomic
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
@@ -485,7 +490,7 @@ def _run(args: argparse.Namespace) -> int:
     replications = output.replications
     wall = output.metadata["wall_seconds"]
     table = summary_table(replications, list(scenarios))
-    table.to_csv(out_dir / "summary.csv")
+    write_csv_atomic(out_dir / "summary.csv", table, index=True)
     print(format_summary(table, labels, settings.horizon_years, args.lang))
     try:
         _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, output.metadata)

@@ -50,14 +50,16 @@ def versions() -> dict[str, str]:
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Write a JSON file whole or not at all (a temporary file renamed into place)."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", "utf-8")
     os.replace(tmp, path)
 
 
-def write_csv_atomic(path: Path, table: pd.DataFrame) -> None:
+def write_csv_atomic(path: Path, table: pd.DataFrame, index: bool = False) -> None:
+    """Write a CSV file whole or not at all (a temporary file renamed into place)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    table.to_csv(tmp, index=False)
+    table.to_csv(tmp, index=index)
     os.replace(tmp, path)
 
 
