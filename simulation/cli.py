@@ -155,6 +155,8 @@ def _on_termination(handler) -> None:
 
 
 def _dispatch(argv: list[str] | None) -> int:
+    from simulation.errors import ReplicationError
+
     args = build_parser().parse_args(argv)
     commands = {"run": _run, "report": _report, "sensitivity": _sensitivity}
     try:
@@ -162,6 +164,9 @@ def _dispatch(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(f"itsim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ReplicationError as exc:  # the run stopped; its folder says completed: false
+        print(f"\nitsim: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return EXIT_OK
@@ -181,7 +186,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from simulation.analysis.sensitivity import planned_model_runs, run_sensitivity
-    from simulation.config.loader import config_hash, load_config
+    from simulation.config.loader import config_hash
     from simulation.config.variants import variant_experiments
     from simulation.montecarlo.runner import default_jobs
     from simulation.montecarlo.store import (
@@ -192,7 +197,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     )
 
     config_path = Path(args.config)
-    experiment, tree = load_config(config_path)
+    experiment, tree = _load(config_path)
     settings = experiment.sensitivity
     if settings is None:
         raise ConfigError(
@@ -361,6 +366,16 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
     write_whatif(out_dir, grid, sweep, meta)
 
 
+def _load(config: str | Path):
+    """Load and validate a config, including what only the result layout can check."""
+    from simulation.config.loader import load_config
+    from simulation.montecarlo.store import check_output_column
+
+    experiment, tree = load_config(config)
+    check_output_column(experiment, str(config))
+    return experiment, tree
+
+
 def _scenarios(named: list[str] | None, experiment, config_path: Path) -> tuple[str, ...]:
     """The scenarios to run: those named with --scenario (each once, all known), or all."""
     if not named:
@@ -388,25 +403,23 @@ def _variant_meta(settings) -> list[dict] | None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from simulation.montecarlo.store import METADATA
+    from simulation.montecarlo.store import check_writable_folder, read_results_checked
     from simulation.reporting.report import make_report
 
     results = Path(args.results)
-    if not (results / METADATA).exists():
-        raise ConfigError(
-            str(results), "RESULTS_DIR", str(results), "a folder written by `itsim run`"
-        )
-    written = make_report(results, args.lang, args.out)
+    frames = read_results_checked(results)
+    if args.out:  # a report replaces the earlier report of the same name
+        check_writable_folder(Path(args.out), "--out")
+    written = make_report(results, args.lang, args.out, frames=frames)
     for path in written["paths"]:
         print(path)
     return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from simulation.config.loader import load_config
     from simulation.config.scenario import find_uncertain, scenario_spec
 
-    experiment, _ = load_config(args.config)
+    experiment, _ = _load(args.config)
     print(
         f"{args.config}: valid — {len(experiment.scenarios)} scenarios, "
         f"{len(experiment.services)} services"
@@ -429,13 +442,12 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from simulation.analysis.summary import summary_table
-    from simulation.config.loader import load_config
     from simulation.montecarlo.runner import check_run_size, default_jobs, run_experiment
     from simulation.montecarlo.store import prepare_results_folder, read_results, write_csv_atomic
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
-    experiment, tree = load_config(config_path)
+    experiment, tree = _load(config_path)
     settings = experiment.simulation
     runs = args.runs or settings.runs
     seed = settings.seed if args.seed is None else args.seed

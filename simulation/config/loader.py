@@ -9,37 +9,13 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from simulation.config.schema import ConfigValueError, Experiment, _expectation
+from simulation.config.yamlio import read_yaml
 from simulation.errors import NO_VALUE, ConfigError
 
 Origins = dict[tuple[str, ...], str]
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read one YAML mapping with the safe loader; errors become ConfigError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(str(path), "", NO_VALUE, "file not found") from None
-    except OSError as exc:
-        raise ConfigError(str(path), "", NO_VALUE, f"cannot read file ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(
-            str(path), "", NO_VALUE, f"YAML syntax error at {where}: {problem}"
-        ) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(str(path), "", type(data).__name__, "a mapping of keys at the top level")
-    return data
 
 
 def deep_merge(
@@ -74,36 +50,56 @@ def _mark(origins: Origins, path: tuple[str, ...], value: Any, file: str) -> Non
             _mark(origins, (*path, str(key)), sub, file)
 
 
+#: Longest chain of `extends` (a config extends a base that extends another ...).
+MAX_EXTENDS_DEPTH = 8
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def load_tree(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins]:
-    """Read a config and everything it extends; return the merged tree and each key's file."""
+    """Read a config and everything it extends; return the merged tree and each key's file.
+
+    A base named by `extends` must be a YAML file (.yaml/.yml) that exists: `extends` cannot
+    make itsim read anything but the config files the user names.
+    """
     path = Path(path)
     resolved = path.resolve()
     if resolved in _seen:
         chain = " -> ".join(str(p) for p in (*_seen, resolved))
         raise ConfigError(str(path), "extends", str(path), f"no cycle of extends ({chain})")
+    if len(_seen) > MAX_EXTENDS_DEPTH:
+        raise ConfigError(str(path), "extends", NO_VALUE, f"at most {MAX_EXTENDS_DEPTH} levels")
     data = read_yaml(path)
-    extends = data.pop("extends", None)
-    bases: list[str]
-    if extends is None:
-        bases = []
-    elif isinstance(extends, str):
-        bases = [extends]
-    elif isinstance(extends, list) and all(isinstance(b, str) for b in extends):
-        bases = extends
-    else:
-        raise ConfigError(str(path), "extends", extends, "a file name or a list of file names")
     tree: dict[str, Any] = {}
     origins: Origins = {}
-    for base in bases:
-        base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
-        if not base_path.exists():
-            raise ConfigError(str(path), "extends", base, f"an existing file ({base_path})")
+    for base in _bases(path, data.pop("extends", None)):
+        base_path = _base_path(path, base)
         base_tree, base_origins = load_tree(base_path, (*_seen, resolved))
         origins.update(base_origins)
         tree = deep_merge(tree, base_tree, origins, str(base_path))
         origins.update(base_origins)
     tree = deep_merge(tree, data, origins, str(path))
     return tree, origins
+
+
+def _bases(path: Path, extends: Any) -> list[str]:
+    if extends is None:
+        return []
+    if isinstance(extends, str):
+        return [extends]
+    if isinstance(extends, list) and extends and all(isinstance(b, str) for b in extends):
+        return extends
+    raise ConfigError(str(path), "extends", extends, "a file name or a list of file names")
+
+
+def _base_path(path: Path, base: str) -> Path:
+    """The file a config's `extends` names, checked: an existing YAML file, taken literally
+    (relative to the config's folder; no globbing, `~` or variables)."""
+    base_path = Path(base) if Path(base).is_absolute() else path.parent / base
+    if base_path.suffix.lower() not in YAML_SUFFIXES:
+        raise ConfigError(str(path), "extends", base, "a YAML file (.yaml or .yml)")
+    if not base_path.is_file():
+        raise ConfigError(str(path), "extends", base, f"an existing file ({base_path})")
+    return base_path
 
 
 def _file_for(loc: tuple[str, ...], origins: Origins, default: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -28,6 +29,8 @@ from simulation.errors import NO_VALUE
 SEVERITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 INTERNAL = "internal"
+#: Expected tickets of one service in one replication at most (about a minute of simulation).
+MAX_TICKETS = 2_000_000
 
 
 class ConfigValueError(ValueError):
@@ -67,16 +70,23 @@ def _support_check(dist: Distribution, low: float | None, high: float | None, wh
         raise ValueError(f"{what} (the distribution {dist!r} reaches {hi:g})")
 
 
+#: Largest magnitude of any number in a config (a trillion: far above any cost, count or
+#: duration of a company's IT; larger values overflow sums and are typing errors).
+MAX_MAGNITUDE = 1e12
+
+
 def _number_or_dist(value: Any) -> float | Distribution:
     if isinstance(value, bool):
         raise ValueError("a number or a distribution spec, not a boolean")
     if isinstance(value, int | float):
         if not math.isfinite(value):
             raise ValueError("a finite number")
+        if abs(value) > MAX_MAGNITUDE:
+            raise ValueError(f"a number of at most {MAX_MAGNITUDE:.0e} in size")
         return float(value)
     if isinstance(value, dict | str):
         try:
-            return parse_distribution(value)
+            return _bounded(parse_distribution(value))
         except DistributionSpecError as exc:
             raise ConfigValueError(exc.key, NO_VALUE, str(exc)) from None
     if isinstance(value, Uncertain):
@@ -86,6 +96,21 @@ def _number_or_dist(value: Any) -> float | Distribution:
     raise ValueError(
         "a number or a distribution spec such as {dist: pert, min: 1, mode: 2, max: 4}"
     )
+
+
+def _bounded(dist: Distribution) -> Distribution:
+    """The distribution, if its mean and its 0.1% and 99.9% quantiles are finite numbers of at
+    most MAX_MAGNITUDE (parameters that overflow would write infinite costs into results)."""
+    try:
+        values = [float(dist.mean), *np.asarray(dist.ppf(np.array([0.001, 0.999])), dtype=float)]
+    except (OverflowError, ValueError, ZeroDivisionError):
+        values = [math.inf]
+    if not all(math.isfinite(v) and abs(v) <= MAX_MAGNITUDE for v in values):
+        raise ValueError(
+            f"a distribution whose mean and 99.9% range stay within ±{MAX_MAGNITUDE:.0e} "
+            f"({dist!r} has mean {values[0]:.3g})"
+        )
+    return dist
 
 
 def _param_validator(low: float | None, high: float | None, what: str, strict_low: bool = False):
@@ -126,6 +151,17 @@ PosParam = Annotated[float | Uncertain, _param_validator(0.0, None, "a value > 0
 ProbParam = Annotated[
     float | Uncertain, _param_validator(0.0, 1.0, "a probability between 0 and 1")
 ]
+# A yearly growth rate: above -100% (prices cannot fall below zero), at most +100%.
+GrowthParam = Annotated[
+    float | Uncertain,
+    _param_validator(-1.0, 1.0, "a yearly rate above -1 (-100%) and at most 1", strict_low=True),
+]
+# Days per year of a person's working year (260 working days).
+DaysParam = Annotated[
+    float | Uncertain, _param_validator(0.0, 260.0, "days per year between 0 and 260")
+]
+# A duration in months: at most 50 years (the horizon is at most 30).
+MonthsParam = Annotated[float | Uncertain, _param_validator(0.0, 600.0, "months between 0 and 600")]
 # A distribution sampled afresh for every event (ticket effort, repair time, loss per event).
 EventDist = Annotated[Distribution, _event_validator(0.0, "a distribution of values >= 0")]
 
@@ -133,6 +169,8 @@ EventDist = Annotated[Distribution, _event_validator(0.0, "a distribution of val
 Int = Annotated[int, Field(strict=True)]
 Float = Annotated[float, Field(strict=True)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
+# People in a role (a company of at most a million employees needs no more in one IT role).
+Headcount = Annotated[int, Field(strict=True, ge=0, le=1000)]
 
 
 class Strict(BaseModel):
@@ -192,8 +230,8 @@ class SimulationSettings(Strict):
     """How long and how often to simulate."""
 
     horizon_years: Int = Field(5, ge=1, le=30)
-    runs: Int = Field(1000, ge=1)
-    seed: Int = Field(20261126, ge=0)
+    runs: Int = Field(1000, ge=1, le=100_000)
+    seed: Int = Field(20261126, ge=0, le=2**63 - 1)
     discount_rate: Float = Field(0.08, gt=-1.0, le=1.0)
     sampling: SamplingMethod = SamplingMethod.RANDOM
 
@@ -225,13 +263,13 @@ class Company(Strict):
     """The company whose IT is simulated."""
 
     name: str = "Company"
-    employees: Int = Field(gt=0)
+    employees: Int = Field(gt=0, le=1_000_000)
     loaded_hourly_cost_eur: NonNegParam
     working_hours_per_week: WorkingHours = 40.0
     absence_days_per_year: NonNegParam = 40.0
-    current_team: dict[str, Int] = {}  # today's in-house headcount per role (transitions)
+    current_team: dict[str, Headcount] = {}  # today's in-house headcount per role (transitions)
     on_costs_share: NonNegParam = 0.28
-    wage_growth_per_year: Param = 0.03
+    wage_growth_per_year: GrowthParam = 0.03
     business_hours: BusinessHours = BusinessHours()
     extended_hours: BusinessHours = BusinessHours(start_hour=7, end_hour=20)
 
@@ -281,7 +319,7 @@ class Service(Strict):
     name: str
     name_de: str | None = None
     skill: str
-    users: Int | None = Field(None, ge=0)
+    users: Int | None = Field(None, ge=0, le=1_000_000)
     incidents_per_user_per_month: NonNegParam
     business_hours_share: ProbParam | None = None
     severities: dict[str, Severity]
@@ -322,28 +360,30 @@ class StaffPolicy(Strict):
     turnover_rate_per_year: NonNegParam
     tenure_distribution: TenureDistribution = TenureDistribution.EXPONENTIAL
     weibull_shape: PosParam = 1.5
-    notice_period_months: NonNegParam = 1.0
+    notice_period_months: MonthsParam = 1.0
     time_to_fill_months: EventDist
     recruiting_cost_share_of_salary: NonNegParam = 0.2
-    onboarding_months: NonNegParam = 6.0
+    onboarding_months: MonthsParam = 6.0
     new_hire_productivity: ProbParam = 0.5
     new_hire_knowledge: ProbParam = 0.6
     initial_knowledge: ProbParam = 0.9
     knowledge_half_life_years: PosParam = 3.0
-    training_days_per_year: NonNegParam = 5.0
+    training_days_per_year: DaysParam = 5.0
     training_sessions_per_year: Int = Field(2, ge=1, le=52)
     knowledge_gain_per_training_day: NonNegParam = 0.05
     training_cost_eur_per_day: NonNegParam = 600.0
-    vacation_days_per_year: NonNegParam = 30.0
-    sick_days_per_year: NonNegParam = 10.0
-    sickness_episode_days: PosParam = 3.0
-    key_person_rebuild_months: NonNegParam = 12.0
-    interim_cover_months: NonNegParam | None = None  # months until an interim covers a vacancy
+    vacation_days_per_year: DaysParam = 30.0
+    sick_days_per_year: DaysParam = 10.0
+    sickness_episode_days: Annotated[
+        float | Uncertain, _param_validator(0.0, 260.0, "days between 0 and 260", strict_low=True)
+    ] = 3.0
+    key_person_rebuild_months: MonthsParam = 12.0
+    interim_cover_months: MonthsParam | None = None  # months until an interim covers a vacancy
     interim_day_rate_eur: NonNegParam = 0.0  # EUR per working day of an interim
     interim_knowledge: ProbParam = 0.5  # an interim's knowledge of the company's systems
-    severance_months: NonNegParam = 0.0  # months of salary for a post given up
+    severance_months: MonthsParam = 0.0  # months of salary for a post given up
     transfer_share: ProbParam = 0.0  # share of given-up staff transferred to the provider
-    dual_running_months: NonNegParam = 0.0  # months given-up staff stay on during a transition
+    dual_running_months: MonthsParam = 0.0  # months given-up staff stay on during a transition
     on_call_allowance_eur_per_week: NonNegParam = 0.0
     on_call_callout_hours: NonNegParam = 0.5
     working_hours_per_week: WorkingHours = 40.0
@@ -392,9 +432,10 @@ class DeliveryRules(Strict):
 
     urgent_severities: tuple[str, ...] = ()
     on_call_severities: tuple[str, ...] = ("P1",)
-    on_call_staff: Int = Field(1, ge=0)
+    on_call_staff: Int = Field(1, ge=0, le=1000)
     swarm: Int = Field(1, ge=1, le=20)
-    peak_queue: Int = Field(10, ge=0)  # peak members join when more jobs than this wait
+    # peak members join when more jobs than this wait
+    peak_queue: Int = Field(10, ge=0, le=1_000_000)
     staffing: Staffing = Staffing.PERSONS
     effort_factor: PosParam = 1.0
     emergency: EmergencyCover | None = None
@@ -468,7 +509,7 @@ class Contract(Strict):
     fee_per_ticket_eur: NonNegParam = 0.0
     included_tickets_per_month: NonNegParam | None = None  # volume band; None = unlimited
     overage_fee_per_ticket_eur: NonNegParam = 0.0
-    minimum_term_months: NonNegParam = 0.0
+    minimum_term_months: MonthsParam = 0.0
     setup_cost_eur: NonNegParam = 0.0
     licences_retained_eur_per_user_per_month: NonNegParam = 0.0
     sla: SLA
@@ -477,7 +518,7 @@ class Contract(Strict):
     vendor_management_hours_per_month: NonNegParam = 0.0
     change_rate_eur_per_hour: NonNegParam = 0.0  # the provider's T&M rate for change work
     compliance_events_per_year: NonNegParam = 0.0  # events with the provider holding the data
-    transition_months: NonNegParam = 0.0  # knowledge transfer at go-live: work is slower ...
+    transition_months: MonthsParam = 0.0  # knowledge transfer at go-live: work is slower ...
     transition_effort_factor: PosParam = 1.0  # ... by this factor
     exit_cost_eur: NonNegParam = 0.0  # re-tender and data exit at the end of the horizon
 
@@ -494,7 +535,7 @@ class Contract(Strict):
 class ProviderFailure(Strict):
     annual_probability: ProbParam = 0.0
     transition_cost_eur: NonNegParam = 0.0
-    degraded_months: NonNegParam = 3.0
+    degraded_months: MonthsParam = 3.0
     degradation_factor: NonNegParam = 2.0
     new_contract_premium: NonNegParam = 0.15
 
@@ -503,7 +544,7 @@ class Provider(Strict):
     name: str
     coverage: Coverage = Coverage.BUSINESS_HOURS  # default service hours of its contracts
     coverage_price_factor: dict[Coverage, PosParam] = {}  # fee multiplier by service hours
-    price_escalation_per_year: Param = 0.03
+    price_escalation_per_year: GrowthParam = 0.03
     performance_factor: PosParam = 1.0  # multiplies the effort of the provider's team
     security_incidents_per_year: NonNegParam = 0.0
     staff: StaffOverrides = Field(default_factory=lambda: StaffOverrides())
@@ -559,9 +600,9 @@ class Sizing(Strict):
 class Team(DeliveryRules):
     """The in-house team of a scenario: headcount per role, service hours and how it works."""
 
-    roles: dict[str, Int] | Literal["auto"] = {}
+    roles: dict[str, Headcount] | Literal["auto"] = {}
     sizing: Sizing | None = None
-    peak_roles: dict[str, Int] = {}  # members who join only while the queue is long
+    peak_roles: dict[str, Headcount] = {}  # members who join only while the queue is long
     coverage: Coverage = Coverage.BUSINESS_HOURS
     staff: dict[str, Any] = {}
 
@@ -670,7 +711,7 @@ class StructuralVariant(Strict):
 class Structural(Strict):
     """The `structural` block: variants of the config run against every scenario on CRN."""
 
-    runs: Int = Field(100, ge=2)
+    runs: Int = Field(100, ge=2, le=100_000)
     variants: tuple[StructuralVariant, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -689,14 +730,14 @@ class SensitivitySettings(Strict):
 
     output: SensitivityOutput
     methods: tuple[SensitivityMethod, ...] = (SensitivityMethod.TORNADO, SensitivityMethod.SPIDER)
-    runs: Int = Field(20, ge=2)
+    runs: Int = Field(20, ge=2, le=100_000)
     parameters: tuple[str, ...] = ()
     low: Probability = 0.1
     high: Probability = 0.9
     percentiles: tuple[Probability, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
-    top: Int = Field(8, ge=1)
-    sobol_n: Int = Field(64, ge=2)
-    sobol_runs: Int | None = Field(None, ge=1)
+    top: Int = Field(8, ge=1, le=100)
+    sobol_n: Int = Field(64, ge=2, le=65_536)
+    sobol_runs: Int | None = Field(None, ge=1, le=100_000)
     sobol_parameters: tuple[str, ...] = ()
     break_even: BreakEven | None = None
     decision_map: DecisionMap | None = None
@@ -763,7 +804,23 @@ class Experiment(Strict):
             self._check_scenario(name, scenario)
         if self.sensitivity is not None:
             self._check_sensitivity(self.sensitivity)
+        self._check_volume()
         return self
+
+    def _check_volume(self) -> None:
+        """Refuse a company whose expected tickets per replication would take hours to simulate."""
+        months = 12 * self.simulation.horizon_years
+        for sid, service in self.services.items():
+            users = self.company.employees if service.users is None else service.users
+            rate = service.incidents_per_user_per_month
+            mean = rate.mean if isinstance(rate, Uncertain) else rate
+            if users * mean * months > MAX_TICKETS:
+                raise ConfigValueError(
+                    f"services.{sid}.incidents_per_user_per_month",
+                    rate,
+                    f"at most {MAX_TICKETS:,} tickets per replication ({users:,} users × "
+                    f"{mean:g} a month × {months} months is {users * mean * months:,.0f})",
+                )
 
     def _require_service(self, path: str, sid: str) -> None:
         if sid not in self.services:

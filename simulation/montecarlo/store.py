@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from simulation import __version__
+from simulation.errors import NO_VALUE
 from simulation.model.ledger import COST_CATEGORIES, COUNTERS
 
 REPLICATIONS = "replications.parquet"
@@ -105,6 +106,40 @@ def read_whatif(
     return tables[0], tables[1], meta
 
 
+def replication_columns(services: list[str] | tuple[str, ...]) -> list[str]:
+    """The result columns of replications.parquet for these services (without `param_*`)."""
+    from simulation.config.schema import SEVERITIES
+    from simulation.model.ledger import COST_GROUPS
+
+    columns = ["scenario", "replication"]
+    columns += [f"cost_{cat}_eur" for cat in COST_CATEGORIES]
+    for group in COST_GROUPS:
+        columns += [f"cost_{group}_total_eur", f"cost_{group}_npv_eur"]
+    columns += ["cost_total_eur", "cost_npv_eur", "downtime_hours"]
+    columns += [f"downtime_{sid}_hours" for sid in services]
+    columns += [f"cost_service_{sid}_eur" for sid in services]
+    columns += list(COUNTERS)
+    columns += [f"resolution_hours_mean_p{i + 1}" for i in range(len(SEVERITIES))]
+    return columns
+
+
+def check_output_column(experiment: Any, file: str) -> None:
+    """The `sensitivity.output.column` must be a numeric column of replications.parquet."""
+    import difflib
+
+    from simulation.errors import ConfigError
+
+    settings = experiment.sensitivity
+    if settings is None:
+        return
+    known = replication_columns(list(experiment.services))[2:]
+    column = settings.output.column
+    if column not in known:
+        close = difflib.get_close_matches(column, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see replications.parquet)"
+        raise ConfigError(file, "sensitivity.output.column", column, f"a result column{hint}")
+
+
 def prepare_results_folder(out_dir: Path, force: bool, flag: str = "--out") -> None:
     """Make sure `out_dir` can take one run's results, without creating it.
 
@@ -113,6 +148,14 @@ def prepare_results_folder(out_dir: Path, force: bool, flag: str = "--out") -> N
     a folder made of itsim outputs is ever cleared. A file in the way or a folder that cannot
     be written is refused. Raises ConfigError (CLI exit code 2) naming the flag and the path.
     """
+    check_writable_folder(out_dir, flag)
+    if out_dir.exists():
+        _clear_earlier_run(out_dir, force, flag)
+
+
+def check_writable_folder(out_dir: Path, flag: str = "--out") -> None:
+    """Refuse (ConfigError) an output folder that is a file, lies under one or cannot be
+    written; nothing is created."""
     from simulation.errors import ConfigError
 
     for parent in [out_dir, *out_dir.parents]:
@@ -126,8 +169,11 @@ def prepare_results_folder(out_dir: Path, force: bool, flag: str = "--out") -> N
         raise ConfigError(
             None, flag, str(out_dir), f"a place you may write ({existing}: {exc.strerror})"
         ) from None
-    if not out_dir.exists():
-        return
+
+
+def _clear_earlier_run(out_dir: Path, force: bool, flag: str) -> None:
+    from simulation.errors import ConfigError
+
     entries = [p for p in out_dir.iterdir() if p.name not in _OTHER_COMMANDS]
     if not entries:
         return
@@ -135,8 +181,9 @@ def prepare_results_folder(out_dir: Path, force: bool, flag: str = "--out") -> N
     if foreign:
         raise ConfigError(
             None, flag, str(out_dir),
-            f"an empty folder or one holding itsim results; it holds {foreign[0]!r} "
-            f"(and {len(entries) - 1} more) — choose another {flag}",
+            f"an empty folder or one holding itsim results; it holds {foreign[0]!r}"
+            + (f" and {len(entries) - 1} more" if len(entries) > 1 else "")
+            + f" — choose another {flag}",
         )  # fmt: skip
     if not force:
         raise ConfigError(
@@ -235,6 +282,65 @@ def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[
         pd.read_parquet(out_dir / MONTHLY),
         meta,
     )
+
+
+#: What `itsim report` needs from metadata.json, with the type each must have.
+_REPORT_KEYS = {
+    "scenarios": list, "services": list, "runs": int, "seed": int, "horizon_years": int,
+    "config": dict, "config_hash": str,
+}  # fmt: skip
+
+
+def read_results_checked(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Read a results folder for a report, refusing one that `itsim run` did not write whole.
+
+    Raises ConfigError (one line: file, what is wrong, what was expected) for a missing or
+    unreadable metadata.json, one from another program, and missing, truncated or foreign
+    Parquet files; nothing is written.
+    """
+    from simulation.errors import ConfigError
+
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise ConfigError(None, "RESULTS_DIR", str(out_dir), "a folder written by `itsim run`")
+    meta_path = out_dir / METADATA
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            str(meta_path), "", NO_VALUE, "a metadata.json written by `itsim run`"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(str(meta_path), "", NO_VALUE, f"valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise ConfigError(str(meta_path), "", type(meta).__name__, "a JSON object from itsim")
+    for key, kind in _REPORT_KEYS.items():
+        if not isinstance(meta.get(key), kind):
+            raise ConfigError(
+                str(meta_path), key, meta.get(key, NO_VALUE), f"a {kind.__name__} (itsim run)"
+            )
+    frames = [_read_parquet(out_dir / name) for name in (REPLICATIONS, MONTHLY)]
+    needed = {REPLICATIONS: ["scenario", "replication", "cost_npv_eur"], MONTHLY: ["month"]}
+    for (name, columns), frame in zip(needed.items(), frames, strict=True):
+        missing = [c for c in columns if c not in frame]
+        if missing or not len(frame):
+            raise ConfigError(
+                str(out_dir / name), "", NO_VALUE,
+                f"itsim results with rows and the column {(missing or columns)[0]!r}",
+            )  # fmt: skip
+    return frames[0], frames[1], meta
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    from simulation.errors import ConfigError
+
+    if not path.is_file():
+        raise ConfigError(str(path), "", NO_VALUE, "a file written by `itsim run` (missing)")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for truncated or foreign files
+        reason = " ".join(str(exc).split())[:80]
+        raise ConfigError(str(path), "", NO_VALUE, f"a whole Parquet file ({reason})") from None
 
 
 def run_metadata(

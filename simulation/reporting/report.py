@@ -1411,8 +1411,8 @@ def make_report(
 
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir
-    out.mkdir(parents=True, exist_ok=True)
     replications, monthly, metadata = frames or read_results(results_dir)
+    out.mkdir(parents=True, exist_ok=True)
     analysis = build_analysis(replications, monthly, metadata, n_boot=n_boot)
     found = read_whatif(results_dir, metadata.get("config_hash"))
     if found is not None and found[2].get("seed") == metadata.get("seed"):
