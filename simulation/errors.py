@@ -36,3 +36,25 @@ class _NoValue:
 
 _NO_VALUE: Any = _NoValue()
 NO_VALUE: Any = _NO_VALUE
+
+
+class ReplicationError(Exception):
+    """A replication raised: the run stops, and its message (one line) names the scenario, the
+    replication, the seed and the original error (CLI exit code 1)."""
+
+    def __init__(self, scenario: str, replication: int, seed: int, error: str, detail: str) -> None:
+        self.scenario = scenario
+        self.replication = replication
+        self.seed = seed
+        self.error = error
+        self.detail = detail
+        # every field in args: the error crosses from worker processes by pickle
+        super().__init__(scenario, replication, seed, error, detail)
+
+    def __str__(self) -> str:
+        detail = " ".join(self.detail.split())
+        detail = detail if len(detail) <= 300 else detail[:297] + "..."
+        return (
+            f"replication {self.replication} of scenario {self.scenario!r} (seed {self.seed}) "
+            f"failed: {self.error}{': ' + detail if detail else ''}"
+        )
