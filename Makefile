@@ -10,11 +10,14 @@ RUNS   ?=
 JOBS   ?=
 ARGS   ?=
 
-.PHONY: help install simulate test lint format bench notebooks clean
+.PHONY: help install simulate test test-fast verify baseline lint format bench notebooks clean
 
 help:
 	@echo "make simulate   run configs/default.yaml (1,000 replications per scenario) into results/default/"
 	@echo "make test       run the whole test suite"
+	@echo "make test-fast  the quick part of the suite (under two minutes; no slow validation)"
+	@echo "make verify     the model against theory on this machine (itsim verify)"
+	@echo "make baseline   refresh the regression baseline after a deliberate model change"
 	@echo "make bench      ticket throughput of the model against bare SimPy"
 	@echo "make lint       ruff check and format check"
 	@echo "make clean      remove results, caches and .venv"
@@ -33,6 +36,15 @@ simulate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
+
+verify: $(STAMP)
+	$(BIN)/itsim verify $(ARGS)
+
+baseline: $(STAMP)
+	$(BIN)/python tests/regression.py --write
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
