@@ -122,6 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("en", "de"), default="en", help="language")
     report.add_argument("--out", help="where to write (default: the results folder)")
 
+    verify = sub.add_parser(
+        "verify", help="check the model against theory on this machine (Erlang C, MTBF, ...)"
+    )
+    verify.add_argument(
+        "--quick", action="store_true", help="fewer replications, looser tolerances (< 1 min)"
+    )
+    verify.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
+    verify.add_argument(
+        "--check", action="append", metavar="NAME", help="run only this check (repeatable)"
+    )
+    verify.add_argument(
+        "--out", help="also write verify.csv and verify.json here (e.g. a results folder)"
+    )
+    verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
     validate.add_argument("config")
     return parser
@@ -158,7 +173,7 @@ def _dispatch(argv: list[str] | None) -> int:
     from simulation.errors import ReplicationError
 
     args = build_parser().parse_args(argv)
-    commands = {"run": _run, "report": _report, "sensitivity": _sensitivity}
+    commands = {"run": _run, "report": _report, "sensitivity": _sensitivity, "verify": _verify}
     try:
         return commands.get(args.command, _validate)(args)
     except ConfigError as exc:
@@ -414,6 +429,49 @@ def _report(args: argparse.Namespace) -> int:
     for path in written["paths"]:
         print(path)
     return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """The validation suite: every check against its closed form; exit 1 if one fails."""
+    from datetime import UTC, datetime
+
+    from tqdm import tqdm
+
+    from simulation.montecarlo.runner import default_jobs
+    from simulation.montecarlo.store import check_writable_folder, versions, write_json_atomic
+    from simulation.montecarlo.store import write_csv_atomic as write_csv
+    from simulation.verify import check_names, format_table, run_checks, verify_table
+
+    known = check_names()
+    for name in args.check or []:
+        if name not in known:
+            raise ConfigError(None, "--check", name, f"one of {', '.join(known)}")
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        check_writable_folder(out, "--out")
+    names = args.check or known
+    jobs = args.jobs or default_jobs()
+    mode = "quick" if args.quick else "full"
+    print(f"itsim verify: {len(names)} checks ({mode}), {jobs} worker(s)", file=sys.stderr)
+    bar = tqdm(total=len(names), unit="check", disable=args.no_progress, file=sys.stderr)
+    started = time.perf_counter()
+    results = run_checks(args.quick, jobs, args.check, lambda name: bar.update(1))
+    bar.close()
+    print(format_table(results))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(out / "verify.csv", verify_table(results))
+        meta = {
+            "mode": mode,
+            "checks": len(results),
+            "passed": int(sum(bool(r.passed) for r in results)),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "wall_seconds": round(time.perf_counter() - started, 2),
+            "versions": versions(),
+        }
+        write_json_atomic(out / "verify.json", meta)
+        print(f"written to {out}/: verify.csv, verify.json", file=sys.stderr)
+    return EXIT_OK if all(r.passed for r in results) else EXIT_ERROR
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -10,113 +10,40 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from builders import base_tree, cost, counter, quiet_severities, run, with_provider
+from builders import (
+    base_tree,
+    busy_tree,
+    counter,
+    mirrored,
+    quiet_severities,
+    run,
+    with_provider,
+)
 
 from simulation.model.calendar import HOURS_PER_YEAR, Calendar
-from simulation.model.ledger import RISK_CATEGORIES
-
-ROLE = "p:desk"  # the provider's members are named "<provider>:<service>#i": same streams
-EMERGENCY = {"response_hours": 3.0, "hourly_rate_eur": 120.0, "knowledge": 0.6}
-
-
-def busy_tree(coverage: str) -> dict:
-    """A lively one-service company: every mechanism of delivery and people switched on."""
-    severities = quiet_severities(effort={"dist": "lognormal", "median": 1.0, "p95": 4.0})
-    severities["P1"] |= {"share": 0.05, "users_affected": 40, "productivity_loss": 0.8}
-    severities["P4"] |= {"share": 0.95 - 0.0, "users_affected": 1, "productivity_loss": 0.3}
-    severities["P2"]["share"] = severities["P3"]["share"] = 0.0
-    tree = base_tree(
-        simulation={"horizon_years": 3},
-        services={
-            "desk": {
-                "incidents_per_user_per_month": 0.6,
-                "business_hours_share": 0.85,
-                "severities": severities,
-                "outages": {
-                    "mtbf_hours": 400.0,
-                    "repair_hours": {"dist": "lognormal", "median": 3.0, "p95": 12.0},
-                    "productivity_loss": 0.7,
-                },
-                "knowledge_effect": {"effort": 1.0, "outage_rate": 0.5, "repair": 1.0},
-                "key_person_share": 0.3,
-            }
-        },
-        staff={
-            "turnover_rate_per_year": 0.4,
-            "time_to_fill_months": {"dist": "lognormal", "median": 4.0, "p95": 9.0},
-            "notice_period_months": 1.0,
-            "onboarding_months": 3.0,
-            "new_hire_productivity": 0.5,
-            "initial_knowledge": 0.8,
-            "new_hire_knowledge": 0.5,
-            "knowledge_half_life_years": 2.0,
-            "training_days_per_year": 4.0,
-            "vacation_days_per_year": 25.0,
-            "sick_days_per_year": 8.0,
-            "working_hours_per_week": 40.0,
-            "interim_cover_months": 2.0,
-            "interim_day_rate_eur": 700.0,
-        },
-        security={"operations_service": "desk", "incidents_per_year_internal": 1.0},
-        roles={ROLE: {"skills": ["desk"], "annual_salary_eur": 60_000.0}},
-        scenarios={
-            "internal": {
-                "team": {
-                    "coverage": coverage,
-                    "urgent_severities": ["P1"],
-                    "swarm": 2,
-                    "peak_queue": 4,
-                    "emergency": EMERGENCY,
-                }
-            }
-        },
-    )
-    del tree["roles"]["agent"]
-    tree["scenarios"]["internal"]["team"]["roles"] = {ROLE: 3}
-    tree["scenarios"]["internal"]["team"]["peak_roles"] = {ROLE: 1}
-    tree["security"]["downtime_hours"] = 6.0
-    tree["security"]["affected_services"] = {"desk": 0.5}
-    return tree
-
-
-def mirrored(tree: dict, coverage: str) -> dict:
-    """The same team, at provider `p`: same agents, coverage, urgency and staff policy."""
-    team = {
-        "agents": 3,
-        "peak_agents": 1,
-        "peak_queue": 4,
-        "urgent_severities": ["P1"],
-        "swarm": 2,
-        "emergency": EMERGENCY,
-    }
-    out = with_provider(tree, {"coverage": coverage, "team": team}, security_incidents_per_year=1.0)
-    out["scenarios"]["internal"]["team"]["roles"] = {}  # nobody left in house
-    out["scenarios"]["internal"]["team"]["peak_roles"] = {}
-    return out
+from simulation.verify import checks, theory
 
 
 @pytest.mark.parametrize("coverage", ["business_hours", "on_call", "extended_hours", "24x7"])
 def test_mirror_provider_with_the_in_house_team_gives_identical_outcomes(coverage):
-    tree = busy_tree(coverage)
-    provider = mirrored(tree, coverage)
-    risk_costs = interim = 0.0
-    for r in range(3):
-        a = run(tree, replication=r, detail=True)
-        b = run(provider, replication=r, detail=True)
-        np.testing.assert_allclose(b.downtime, a.downtime, rtol=1e-12, atol=1e-9)
-        np.testing.assert_array_equal(b.tickets["start"], a.tickets["start"])
-        np.testing.assert_array_equal(b.tickets["end"], a.tickets["end"])
-        for name in ("user_hours_lost", "outages", "security_incidents", "backlog_at_end"):
-            assert counter(b, name) == pytest.approx(counter(a, name), rel=1e-12), name
-        assert counter(b, "provider_staff_departures") == counter(a, "departures")
-        for category in RISK_CATEGORIES:
-            assert cost(b, category) == pytest.approx(cost(a, category), rel=1e-12), category
-            risk_costs += cost(a, category)
-        interim += counter(a, "interim_months")
-        assert cost(a, "personnel") > 0  # the price differs: salaries in house ...
-        assert cost(b, "personnel") == 0  # ... fees at the provider
-    assert risk_costs > 0, "the mirror must be tested on a company that loses time"
-    assert interim > 0, "... and whose vacancies are covered by interims"
+    # the suite's check `mirror_property` runs all coverages at once; here one at a time, with
+    # the quantities that differ named
+    differ, totals = checks.mirror_mismatches(coverage, replications=3)
+    assert differ == []
+    assert totals["personnel_in_house"] > 0  # the price differs: salaries in house ...
+    assert totals["personnel_provider"] == 0  # ... fees at the provider
+    assert totals["risk_in_house"] > 0, "the mirror must be tested on a company that loses time"
+    assert totals["interim_months"] > 0, "... and whose vacancies are covered by interims"
+
+
+def test_mirror_check_reports_a_difference():
+    # the check itself: a provider that differs in one respect is named as differing
+    (result,) = checks.mirror_property(quick=True, coverages=("business_hours",))
+    assert result.passed
+    (planted,) = checks.mirror_property(
+        quick=True, planted_error=1e-6, coverages=("business_hours",)
+    )
+    assert not planted.passed
 
 
 def test_mirror_breaks_when_the_provider_knows_less():
@@ -202,8 +129,6 @@ def test_peak_members_join_only_while_the_queue_is_long(peak_queue, servers):
     # One agent and one peak agent: with peak_queue 0 the peak agent takes every waiting job
     # (an M/M/2 queue), with an unreachable threshold never (M/M/1). Erlang C: lambda = 0.6,
     # mu = 1: Wq = C(c, a) / (c mu - lambda).
-    from test_validation import erlang_c
-
     severities = quiet_severities(effort={"dist": "exponential", "mean": 1.0})
     tree = base_tree(
         simulation={"horizon_years": 10},
@@ -218,7 +143,7 @@ def test_peak_members_join_only_while_the_queue_is_long(peak_queue, servers):
         tickets = run(tree, replication=r, detail=True).tickets
         waits.append(np.nanmean(tickets["start"] - tickets["time"]))
     lam = 438 / 730
-    expected = erlang_c(lam, 1.0, servers) / (servers - lam)
+    expected = theory.mmc_mean_wait(lam, 1.0, servers)
     # ~52k tickets per replication; measured over 6 replications, the SE of a replication's
     # mean wait is 3.6-4.3% of it, so the SE of the 5-run mean is below 2% and 6% is > 3 SE
     se = np.std(waits, ddof=1) / np.sqrt(len(waits))

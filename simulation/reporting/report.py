@@ -41,6 +41,13 @@ from simulation.reporting.labels import (
     format_number,
     format_percent,
 )
+from simulation.reporting.verification import (
+    read_verification,
+    verification_intro,
+    verification_rows,
+    verification_sheet,
+    verification_text,
+)
 from simulation.reporting.whatif import (
     WHATIF_SHEET_KINDS,
     WhatIf,
@@ -284,6 +291,7 @@ class Analysis:
     gap_charts: dict[str, pd.DataFrame] = field(default_factory=dict)
     gap_bases: pd.DataFrame | None = None
     whatif: WhatIf | None = None  # what would change the answer (structural grid, break-even)
+    verification: tuple[pd.DataFrame, dict] | None = None  # `itsim verify --out` table and meta
 
     @property
     def winners_differ(self) -> bool:
@@ -1076,6 +1084,21 @@ def _appendix_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int
     return page
 
 
+def _verification_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
+    """The `itsim verify` table, when the results folder holds one: the model against theory."""
+    if analysis.verification is None:
+        return page
+    table, meta = analysis.verification
+    header, rows = verification_rows(table, ctx.lang)
+    page += 1
+    fig = _page(ctx, verification_text("title", ctx.lang), page)
+    y = _wrapped(fig, 0.05, 0.86, [verification_intro(table, meta, ctx.lang)], width=150, size=9)
+    widths = [0.45, 0.09, 0.09, 0.18, 0.1, 0.09]
+    _table(fig, (0.03, 0.08, 0.9, y - 0.1), rows, header, col_widths=widths, size=7.5)
+    pdf.savefig(fig)
+    return page
+
+
 def write_pdf_report(
     analysis: Analysis,
     figures: dict[str, plots.FigureResult],
@@ -1093,7 +1116,8 @@ def write_pdf_report(
         page = _summary_pages(pdf, analysis, ctx)
         page = _figure_pages(pdf, analysis, figures, ctx, page)
         page = _scenario_pages(pdf, analysis, ctx, page)
-        _appendix_pages(pdf, analysis, ctx, page)
+        page = _appendix_pages(pdf, analysis, ctx, page)
+        _verification_pages(pdf, analysis, ctx, page)
     tmp.replace(path)
     return path
 
@@ -1284,6 +1308,9 @@ def write_excel_report(
         analysis.sla.to_excel(writer, sheet_name="SLA and credits")
         replications.to_excel(writer, sheet_name="Replications", index=False)
         assumptions_table(meta).to_excel(writer, sheet_name="Assumptions", index=False)
+        if analysis.verification is not None:
+            sheet = verification_sheet(analysis.verification[0], ctx.lang)
+            sheet.to_excel(writer, sheet_name=verification_text("sheet", ctx.lang), index=False)
         info.to_excel(writer, sheet_name="Metadata", index=False)
         _format_workbook(writer.book, _header_formats(ctx, analysis))
         _format_by_row(writer.book["Recommendation"])
@@ -1417,6 +1444,7 @@ def make_report(
     found = read_whatif(results_dir, metadata.get("config_hash"))
     if found is not None and found[2].get("seed") == metadata.get("seed"):
         analysis.whatif = WhatIf(*found)
+    analysis.verification = read_verification(results_dir)
     ctx = plots.FigureContext.from_metadata(metadata, lang)
     figures = write_figures(analysis, replications, ctx, out)
     suffix = "_de" if lang == "de" else ""

@@ -1,0 +1,134 @@
+"""The model-verification appendix: the `itsim verify` table of a results folder, en/de.
+
+`itsim verify --out RESULTS_DIR` writes verify.csv and verify.json beside a run's results; the
+report then carries them as its last appendix and the workbook as a sheet, so a reader sees that
+the engine behind the numbers reproduced queueing, reliability, counting and discounting theory
+on the machine that produced them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulation.reporting.labels import format_number
+
+VERIFY_CSV = "verify.csv"
+VERIFY_JSON = "verify.json"
+_COLUMNS = ("check", "title", "title_de", "unit", "theory", "simulated", "low", "high", "passed")
+
+TEXT = {
+    "title": {"en": "Appendix: model verification", "de": "Anhang: Modellprüfung"},
+    "intro": {
+        "en": "The simulation engine against theory on the machine that ran this report "
+        "(itsim verify, {mode} mode, {finished}): {passed} of {n} checks passed. Each row "
+        "compares the closed form (Erlang C, Cobham, MTBF/(MTBF+MTTR), Poisson, compound "
+        "Poisson, NPV) with the simulated value and its 95% interval; a statistical check "
+        "passes when the closed form lies inside the simulation's 99.9% interval and that "
+        "interval is narrow enough to detect an error of the stated tolerance.",
+        "de": "Die Simulationsrechnung im Abgleich mit der Theorie auf dem Rechner, der diesen "
+        "Bericht erstellt hat (itsim verify, {mode}, {finished}): {passed} von {n} Prüfungen "
+        "bestanden. Jede Zeile stellt der geschlossenen Formel (Erlang C, Cobham, "
+        "MTBF/(MTBF+MTTR), Poisson, zusammengesetzte Poisson-Verteilung, Barwert) den "
+        "simulierten Wert mit seinem 95-%-Intervall gegenüber; eine statistische Prüfung gilt "
+        "als bestanden, wenn die Formel im 99,9-%-Intervall der Simulation liegt und dieses "
+        "Intervall eng genug ist, um einen Fehler in Höhe der genannten Toleranz zu erkennen.",
+    },
+    "quick": {"en": "quick", "de": "Schnellmodus"},
+    "full": {"en": "full", "de": "vollständig"},
+    "header": {
+        "en": ["Check", "Theory", "Simulated", "95% interval", "Unit", "Result"],
+        "de": ["Prüfung", "Theorie", "Simuliert", "95-%-Intervall", "Einheit", "Ergebnis"],
+    },
+    "exact": {"en": "exact", "de": "exakt"},
+    "pass": {"en": "passed", "de": "bestanden"},
+    "fail": {"en": "FAILED", "de": "NICHT BESTANDEN"},
+    "sheet": {"en": "Verification", "de": "Modellprüfung"},
+}
+_UNITS_DE = {
+    "hours": "Stunden",
+    "share": "Anteil",
+    "tickets": "Tickets",
+    "tickets²": "Tickets²",
+    "per person-year": "je Personenjahr",
+    "per year": "je Jahr",
+}
+
+
+def verification_text(key: str, lang: str) -> str:
+    """A text of the verification appendix in `lang`."""
+    return TEXT[key][lang]
+
+
+def read_verification(results_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The verify table and its metadata in a results folder, or None if absent or unreadable
+    (a report never fails for want of an optional appendix)."""
+    folder = Path(results_dir)
+    try:
+        table = pd.read_csv(folder / VERIFY_CSV)
+        meta = json.loads((folder / VERIFY_JSON).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not set(_COLUMNS) <= set(table.columns) or not isinstance(meta, dict) or table.empty:
+        return None
+    return table, meta
+
+
+def _number(value: float, lang: str) -> str:
+    """Four significant digits, thousands separators for large values, in the language's style."""
+    if abs(value) >= 1000:
+        return format_number(value, lang, 0)
+    decimals = max(0, 3 - int(f"{abs(value):e}".split("e")[1])) if value else 0
+    return format_number(value, lang, min(decimals, 6))
+
+
+def verification_rows(table: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the appendix table in `lang`."""
+    rows = []
+    for row in table.itertuples():
+        exact = row.low == row.high
+        interval = (
+            TEXT["exact"][lang]
+            if exact
+            else f"{_number(row.low, lang)} – {_number(row.high, lang)}"
+        )
+        rows.append(
+            [
+                row.title_de if lang == "de" else row.title,
+                _number(row.theory, lang),
+                _number(row.simulated, lang),
+                interval,
+                _UNITS_DE.get(row.unit, row.unit) if lang == "de" else row.unit,
+                TEXT["pass" if bool(row.passed) else "fail"][lang],
+            ]
+        )
+    return TEXT["header"][lang], rows
+
+
+def verification_intro(table: pd.DataFrame, meta: dict[str, Any], lang: str) -> str:
+    """The paragraph above the table: mode, date, how many checks passed, the pass rule."""
+    mode = TEXT["quick" if meta.get("mode") == "quick" else "full"][lang]
+    finished = str(meta.get("finished", ""))[:10]
+    if lang == "de" and len(finished) == 10:
+        finished = f"{finished[8:10]}.{finished[5:7]}.{finished[:4]}"
+    passed = int(table["passed"].astype(bool).sum())
+    return TEXT["intro"][lang].format(mode=mode, finished=finished, passed=passed, n=len(table))
+
+
+def verification_sheet(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The workbook sheet: the exact numbers, headers in `lang`."""
+    header = TEXT["header"][lang]
+    return pd.DataFrame(
+        {
+            header[0]: table["title_de" if lang == "de" else "title"],
+            header[1]: table["theory"],
+            header[2]: table["simulated"],
+            f"{header[3]} ({'von' if lang == 'de' else 'low'})": table["low"],
+            f"{header[3]} ({'bis' if lang == 'de' else 'high'})": table["high"],
+            header[4]: table["unit"].map(lambda u: _UNITS_DE.get(u, u) if lang == "de" else u),
+            header[5]: table["passed"].map(lambda p: TEXT["pass" if p else "fail"][lang]),
+        }
+    )
