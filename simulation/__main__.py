@@ -2,6 +2,10 @@
 
 import sys
 
-from simulation.cli import main
+try:
+    from simulation.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python starts: exit as the command line would
+    sys.stderr.write("\nitsim: interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

@@ -69,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"itsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    _add_run(sub)
+    _add_sensitivity(sub)
+    _add_report(sub)
+    _add_verify(sub)
+    validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
+    validate.add_argument("config")
+    return parser
+
+
+def _add_run(sub) -> None:
+    """The `itsim run` command and its options."""
     run = sub.add_parser("run", help="run an experiment and write results")
     run.add_argument("config", help="YAML config, e.g. configs/default.yaml")
     run.add_argument(
@@ -94,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip what would change the answer (structural variants and break-even)",
     )
 
+
+def _add_sensitivity(sub) -> None:
+    """The `itsim sensitivity` command and its options."""
     sens = sub.add_parser(
         "sensitivity", help="which assumption changes the answer: tornado, Sobol, break-even"
     )
@@ -115,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--no-plots", action="store_true", help="tables only")
     sens.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+
+def _add_report(sub) -> None:
+    """The `itsim report` command and its options."""
     report = sub.add_parser(
         "report", help="figures, PDF report and Excel workbook of a results folder"
     )
@@ -122,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("en", "de"), default="en", help="language")
     report.add_argument("--out", help="where to write (default: the results folder)")
 
+
+def _add_verify(sub) -> None:
+    """The `itsim verify` command and its options."""
     verify = sub.add_parser(
         "verify", help="check the model against theory on this machine (Erlang C, MTBF, ...)"
     )
@@ -136,10 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", help="also write verify.csv and verify.json here (e.g. a results folder)"
     )
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-    validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
-    validate.add_argument("config")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,45 +212,18 @@ def _interrupted(exc: KeyboardInterrupt) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    import json
-
+    """Which assumption changes the answer: run the config's sensitivity methods, write tables,
+    sensitivity.json and figures."""
     from tqdm import tqdm
 
     from simulation.analysis.sensitivity import planned_model_runs, run_sensitivity
-    from simulation.config.loader import config_hash
     from simulation.config.variants import variant_experiments
     from simulation.montecarlo.runner import default_jobs
-    from simulation.montecarlo.store import (
-        prepare_results_folder,
-        versions,
-        write_csv_atomic,
-        write_json_atomic,
-    )
+    from simulation.montecarlo.store import prepare_results_folder
 
     config_path = Path(args.config)
     experiment, tree = _load(config_path)
-    settings = experiment.sensitivity
-    if settings is None:
-        raise ConfigError(
-            str(config_path),
-            "sensitivity",
-            NO_VALUE,
-            "a `sensitivity` section (see configs/default.yaml) is missing",
-        )
-    if args.method:
-        settings = settings.model_copy(update={"methods": tuple(args.method)})
-        for method, block in (
-            ("break_even", settings.break_even),
-            ("decision_map", settings.decision_map),
-            ("structural", settings.structural),
-        ):
-            if method in args.method and block is None:
-                raise ConfigError(
-                    str(config_path),
-                    f"sensitivity.{method}",
-                    NO_VALUE,
-                    f"a `{method}` block for --method {method} is missing",
-                )
+    settings = _sensitivity_settings(args, experiment, config_path)
     runs = args.runs or settings.runs
     seed = experiment.simulation.seed if args.seed is None else args.seed
     jobs = args.jobs or default_jobs()
@@ -250,14 +239,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
     for method, count in plan.items():
         print(f"  {method}: {count:,} model runs", file=sys.stderr)
     print(f"  total: {total:,} model runs (replications)", file=sys.stderr)
-    bar = tqdm(
-        total=total,
-        unit="run",
-        disable=args.no_progress,
-        file=sys.stderr,
-        desc="sensitivity",
-        smoothing=0.05,
-    )
+    bar = tqdm(total=total, unit="run", disable=args.no_progress, file=sys.stderr,
+               desc="sensitivity", smoothing=0.05)  # fmt: skip
     started = time.perf_counter()
     try:
         variants = None
@@ -271,49 +254,10 @@ def _sensitivity(args: argparse.Namespace) -> int:
         print("\nitsim: interrupted; nothing written", file=sys.stderr)
         return _interrupted(exc)
     bar.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("tornado", "spider", "sobol", "break_even", "decision_map", "structural"):
-        table = getattr(result, name)
-        if table is not None:
-            path = out_dir / f"{name}.csv"
-            write_csv_atomic(path, table)
-            written.append(path)
-    meta = {
-        "config_path": str(config_path),
-        "config_name": experiment.name,
-        "config_hash": config_hash(tree),
-        "config": tree,
-        "seed": seed,
-        "runs": runs,
-        "output": result.output.__dict__,
-        "methods": list(plan),
-        "model_runs": plan,
-        "break_even": result.flip,
-        "structural_runs": result.structural_runs,
-        "structural_variants": _variant_meta(settings),
-        "scenarios": list(experiment.scenarios),
-        "scenario_labels": {n: s.label or n for n, s in experiment.scenarios.items()},
-        "scenario_labels_de": {
-            n: s.label_de or s.label or n for n, s in experiment.scenarios.items()
-        },
-        "services": list(experiment.services),
-        "horizon_years": experiment.simulation.horizon_years,
-        "itsim_version": __version__,
-        "versions": versions(),
-        "wall_seconds": round(time.perf_counter() - started, 2),
-    }
-    write_json_atomic(out_dir / "sensitivity.json", json.loads(json.dumps(meta, default=str)))
-    if result.tornado is not None:
-        print("\nLargest swings of", result.output.describe())
-        for row in result.tornado.head(10).itertuples():
-            print(f"  {row.parameter:70s} {row.swing:>14,.0f}")
-    if result.flip is not None and settings.break_even is not None:
-        flip = result.flip
-        print(
-            f"\nbreak-even of {settings.break_even.sweep.parameter}: {flip['break_even']:.4g} "
-            f"(unclear between {flip['band_low']:.4g} and {flip['band_high']:.4g})"
-        )
+    meta = _sensitivity_meta(config_path, experiment, tree, settings, result, plan, seed, runs)
+    meta["wall_seconds"] = round(time.perf_counter() - started, 2)
+    written = _write_sensitivity(out_dir, result, meta)
+    _print_sensitivity(result, settings)
     if not args.no_plots:
         from datetime import UTC, datetime
 
@@ -326,6 +270,85 @@ def _sensitivity(args: argparse.Namespace) -> int:
         written += [p for f in figures.values() for p in f.paths]
     print(f"\nwritten to {out_dir}/: " + ", ".join(p.name for p in written))
     return EXIT_OK
+
+
+def _sensitivity_settings(args: argparse.Namespace, experiment, config_path: Path):
+    """The config's sensitivity section, restricted to the methods named with --method."""
+    settings = experiment.sensitivity
+    if settings is None:
+        raise ConfigError(
+            str(config_path), "sensitivity", NO_VALUE,
+            "a `sensitivity` section (see configs/default.yaml) is missing",
+        )  # fmt: skip
+    if not args.method:
+        return settings
+    settings = settings.model_copy(update={"methods": tuple(args.method)})
+    for method in ("break_even", "decision_map", "structural"):
+        if method in args.method and getattr(settings, method) is None:
+            raise ConfigError(
+                str(config_path), f"sensitivity.{method}", NO_VALUE,
+                f"a `{method}` block for --method {method} is missing",
+            )  # fmt: skip
+    return settings
+
+
+def _sensitivity_meta(config_path, experiment, tree, settings, result, plan, seed, runs) -> dict:
+    """The content of sensitivity.json (provenance and what was run)."""
+    from simulation.config.loader import config_hash
+    from simulation.montecarlo.store import versions
+
+    scenarios = experiment.scenarios
+    return {
+        "config_path": str(config_path),
+        "config_name": experiment.name,
+        "config_hash": config_hash(tree),
+        "config": tree,
+        "seed": seed,
+        "runs": runs,
+        "output": result.output.__dict__,
+        "methods": list(plan),
+        "model_runs": plan,
+        "break_even": result.flip,
+        "structural_runs": result.structural_runs,
+        "structural_variants": _variant_meta(settings),
+        "scenarios": list(scenarios),
+        "scenario_labels": {n: s.label or n for n, s in scenarios.items()},
+        "scenario_labels_de": {n: s.label_de or s.label or n for n, s in scenarios.items()},
+        "services": list(experiment.services),
+        "horizon_years": experiment.simulation.horizon_years,
+        "itsim_version": __version__,
+        "versions": versions(),
+    }
+
+
+def _write_sensitivity(out_dir: Path, result, meta: dict) -> list[Path]:
+    """The method tables as CSV, then sensitivity.json (each file whole or absent)."""
+    import json
+
+    from simulation.montecarlo.store import write_csv_atomic, write_json_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("tornado", "spider", "sobol", "break_even", "decision_map", "structural"):
+        table = getattr(result, name)
+        if table is not None:
+            write_csv_atomic(out_dir / f"{name}.csv", table)
+            written.append(out_dir / f"{name}.csv")
+    write_json_atomic(out_dir / "sensitivity.json", json.loads(json.dumps(meta, default=str)))
+    return written
+
+
+def _print_sensitivity(result, settings) -> None:
+    if result.tornado is not None:
+        print("\nLargest swings of", result.output.describe())
+        for row in result.tornado.head(10).itertuples():
+            print(f"  {row.parameter:70s} {row.swing:>14,.0f}")
+    if result.flip is not None and settings.break_even is not None:
+        flip = result.flip
+        print(
+            f"\nbreak-even of {settings.break_even.sweep.parameter}: {flip['break_even']:.4g} "
+            f"(unclear between {flip['band_low']:.4g} and {flip['band_high']:.4g})"
+        )
 
 
 def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metadata) -> None:
@@ -389,6 +412,21 @@ def _load(config: str | Path):
     experiment, tree = load_config(config)
     check_output_column(experiment, str(config))
     return experiment, tree
+
+
+def _kept(out_dir: Path) -> str:
+    """What an interrupted run left in its folder, as metadata.json says."""
+    import json
+
+    from simulation.montecarlo.store import METADATA
+
+    try:
+        meta = json.loads((out_dir / METADATA).read_text("utf-8"))
+    except (OSError, ValueError):
+        return "nothing written"
+    kept = sum((meta.get("replications_completed") or {}).values())
+    state = "completed = true" if meta.get("completed") else "completed = false"
+    return f"{kept:,} completed replications kept in {out_dir} (metadata.json: {state})"
 
 
 def _scenarios(named: list[str] | None, experiment, config_path: Path) -> tuple[str, ...]:
@@ -501,7 +539,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from simulation.analysis.summary import summary_table
     from simulation.montecarlo.runner import check_run_size, default_jobs, run_experiment
-    from simulation.montecarlo.store import prepare_results_folder, read_results, write_csv_atomic
+    from simulation.montecarlo.store import prepare_results_folder, write_csv_atomic
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
@@ -549,12 +587,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt as exc:
         bar.close()
-        kept = len(read_results(out_dir)[0])
-        print(
-            f"\nitsim: interrupted; {kept:,} completed replications kept in "
-            f"{out_dir} (metadata.json: completed = false)",
-            file=sys.stderr,
-        )
+        print(f"\nitsim: interrupted; {_kept(out_dir)}", file=sys.stderr)
         return _interrupted(exc)
     bar.close()
     replications = output.replications

@@ -200,7 +200,9 @@ def test_usage_errors_exit_2(
         main(argv)
     assert info.value.code == 2
     _, err = capsys.readouterr()
-    assert err.strip().startswith("itsim") and "error:" in err and "--help" in err
+    assert err.strip().startswith("itsim")
+    assert "error:" in err
+    assert "--help" in err
     assert len(err.strip().splitlines()) == 1  # one line: the usage is one --help away
     assert not (tmp_path / "results").exists()
 

@@ -260,6 +260,7 @@ def test_run_writes_the_grid_and_the_report_shows_it(tmp_path):
                 "--no-progress",
                 "--no-plots",
                 "--no-structural",
+                "--force",
             ]
         )
         == 0

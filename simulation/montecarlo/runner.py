@@ -4,6 +4,11 @@ Replication r of every scenario uses the same parameter quantiles and the same e
 (common random numbers). Work is cut into chunks of replications; each chunk runs all scenarios
 for its replications and returns tidy frames. Because every random number is keyed by
 (replication, name), results are identical for any number of workers or chunk size.
+
+Workers never outlive the run: they ignore Ctrl-C (the parent decides), exit on their own within
+a fraction of a second when the parent is gone (even killed by SIGKILL), and are terminated at
+once when the parent is interrupted or a chunk fails. A replication that raises stops the run
+with a ReplicationError naming scenario, replication and seed; it is never dropped silently.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, as_completed, wait
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +26,7 @@ import pandas as pd
 
 from simulation.config.scenario import ScenarioSpec, scenario_spec
 from simulation.config.schema import SEVERITIES, Experiment
+from simulation.errors import ReplicationError
 from simulation.model.ledger import CAT, COST_CATEGORIES, COST_GROUPS, COUNTERS, discount_factors
 from simulation.model.run import simulate
 from simulation.montecarlo.sampling import (
@@ -29,6 +36,7 @@ from simulation.montecarlo.sampling import (
     scenario_paths,
 )
 from simulation.montecarlo.streams import ReplicationStreams
+from simulation.montecarlo.workers import signals_deferred, worker_pool
 
 
 @dataclass(frozen=True)
@@ -119,25 +127,34 @@ def run_chunk(
     last: int,
     monthly: bool = True,
 ) -> ChunkResult:
-    """Run replications first..last-1 of every scenario of the plan."""
+    """Run replications first..last-1 of every scenario of the plan.
+
+    A replication that raises stops the chunk with a ReplicationError naming its scenario,
+    replication and seed.
+    """
     specs = plan.specs()
     fixed = getattr(design, "values", None)
     rows: list[dict] = []
     months: list[pd.DataFrame] = []
     for spec in specs:
         for r in range(first, last):
-            resolved, params = resolved_scenario(spec, design.uniforms(r), fixed)
-            result = simulate(resolved, ReplicationStreams(plan.seed, r))
-            row, by_month = replication_frames(
-                spec,
-                r,
-                result.costs,
-                result.downtime,
-                result.counters,
-                result.services,
-                params,
-                result.service_costs,
-            )
+            try:
+                resolved, params = resolved_scenario(spec, design.uniforms(r), fixed)
+                result = simulate(resolved, ReplicationStreams(plan.seed, r))
+                row, by_month = replication_frames(
+                    spec,
+                    r,
+                    result.costs,
+                    result.downtime,
+                    result.counters,
+                    result.services,
+                    params,
+                    result.service_costs,
+                )
+            except Exception as exc:
+                raise ReplicationError(
+                    spec.name, r, plan.seed, type(exc).__name__, str(exc)
+                ) from exc
             rows.append(row)
             if monthly:
                 months.append(pd.DataFrame(by_month))
@@ -212,22 +229,16 @@ def run_chunks(
                 on_progress((last - first) * n_scenarios)
             yield chunk
         return
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(plan, design)
-    ) as pool:
-        pending = {pool.submit(_worker_chunk, first, last): (first, last) for first, last in bounds}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    first, last = pending.pop(future)
-                    chunk = future.result()
-                    if on_progress:
-                        on_progress((last - first) * n_scenarios)
-                    yield chunk
-        finally:
-            for future in pending:
-                future.cancel()
+    with worker_pool(jobs, _init_worker, (plan, design), _worker_chunk, bounds) as futures:
+        pending = dict(futures)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                first, last = pending.pop(future)
+                chunk = future.result()
+                if on_progress:
+                    on_progress((last - first) * n_scenarios)
+                yield chunk
 
 
 # -- design points (sensitivity analysis) ---------------------------------------------------------
@@ -291,11 +302,8 @@ def run_variants(
             chunk = run_chunk(*pairs[index], first, last, monthly=False)
             collect(index, chunk.replications, last - first)
     else:
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_init_point_worker, initargs=(pairs,)
-        ) as pool:
-            futures = {pool.submit(_point_chunk, *task): task for task in tasks}
-            for future in futures:
+        with worker_pool(jobs, _init_point_worker, (pairs,), _point_chunk, tasks) as futures:
+            for future in as_completed(futures):  # a failed chunk stops the run at once
                 index, frame = future.result()
                 task = futures[future]
                 collect(index, frame, task[2] - task[1])
@@ -334,9 +342,10 @@ def run_experiment(
 ) -> RunOutput:
     """Run every (or the given) scenario into `out_dir` as `itsim run` does.
 
-    Writes replications.parquet, monthly.parquet and metadata.json. On KeyboardInterrupt the
-    completed replications are kept (metadata says `completed: false`) and the interrupt is
-    raised again.
+    Writes replications.parquet, monthly.parquet and metadata.json. On KeyboardInterrupt or a
+    ReplicationError the workers are stopped, the completed chunks are kept (metadata says
+    `completed: false`) and the exception is raised again. An interrupt while the folder is
+    begun or finished waits until metadata.json tells what the folder holds.
     """
     from simulation.montecarlo.store import ResultStore, run_metadata
 
@@ -345,15 +354,29 @@ def run_experiment(
     jobs = jobs or default_jobs()
     scenarios = tuple(scenarios or experiment.scenarios)
     store = ResultStore(out_dir, scenarios)
-    store.begin(run_metadata(experiment, tree, config_path, scenarios, runs, seed, jobs, command))
     started = time.perf_counter()
+
+    def finish(completed: bool, **extra: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+        with signals_deferred():  # whole files and a true metadata.json, come what may
+            return store.finish(
+                completed, wall_seconds=round(time.perf_counter() - started, 2), **extra
+            )
+
+    chunks = run_chunks(RunPlan(experiment, scenarios, runs, seed), jobs, on_progress=on_progress)
     try:
-        for chunk in run_chunks(
-            RunPlan(experiment, scenarios, runs, seed), jobs, on_progress=on_progress
-        ):
-            store.add(chunk.first, chunk.replications, chunk.monthly)
+        with signals_deferred():  # an interrupt finds metadata.json written
+            store.begin(
+                run_metadata(experiment, tree, config_path, scenarios, runs, seed, jobs, command)
+            )
+        started = time.perf_counter()
+        with closing(chunks):  # workers are stopped before the parts are consolidated
+            for chunk in chunks:
+                store.add(chunk.first, chunk.replications, chunk.monthly)
     except KeyboardInterrupt:
-        store.finish(False, wall_seconds=round(time.perf_counter() - started, 2))
+        finish(False)
         raise
-    replications, monthly = store.finish(True, wall_seconds=round(time.perf_counter() - started, 2))
+    except ReplicationError as exc:
+        finish(False, error=str(exc))
+        raise
+    replications, monthly = finish(True)
     return RunOutput(replications, monthly, store.metadata, Path(out_dir))

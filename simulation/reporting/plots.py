@@ -37,6 +37,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
+from simulation.files import atomic_path
 from simulation.model.ledger import RISK_CATEGORIES
 from simulation.reporting.labels import (
     NBSP,
@@ -472,14 +473,23 @@ def _place_labels(fig: Figure, ax, labels: list, obstacles: list) -> None:
 
 
 def _save(fig: Figure, out_base: str | Path, title: str, ctx: FigureContext) -> list[Path]:
-    """Save as 300 dpi PNG and vector PDF (exact slide size: no bbox tightening)."""
+    """Save as 300 dpi PNG and vector PDF (exact slide size: no bbox tightening).
+
+    Each file is written whole or not at all: drawn into a hidden temporary file in the same
+    folder, then renamed into place (a killed run never leaves a file cut short).
+    """
     out_base = Path(out_base)
     out_base.parent.mkdir(parents=True, exist_ok=True)
     png = out_base.parent / f"{out_base.name}.png"
     pdf = out_base.parent / f"{out_base.name}.pdf"
     software = f"itsim {ctx.provenance.version}"
-    fig.savefig(png, dpi=DPI, metadata={"Title": title, "Software": software})
-    fig.savefig(pdf, metadata={"Title": title, "Creator": software, "CreationDate": None})
+    formats = (
+        (png, {"dpi": DPI, "metadata": {"Title": title, "Software": software}}),
+        (pdf, {"metadata": {"Title": title, "Creator": software, "CreationDate": None}}),
+    )
+    for path, options in formats:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=path.suffix[1:], **options)
     return [png, pdf]
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from simulation import analysis as an
 from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
+from simulation.files import atomic_path
 from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
 from simulation.reporting import plots
 from simulation.reporting.gap_report import (
@@ -1110,15 +1111,13 @@ def write_pdf_report(
     parts), a table per scenario, assumptions appendix."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    title = text("report_title", ctx.lang)
-    with PdfPages(tmp, metadata={"Title": title, "Creator": "itsim"}) as pdf:
+    info = {"Title": text("report_title", ctx.lang), "Creator": "itsim"}
+    with atomic_path(path) as tmp, PdfPages(tmp, metadata=info) as pdf:
         page = _summary_pages(pdf, analysis, ctx)
         page = _figure_pages(pdf, analysis, figures, ctx, page)
         page = _scenario_pages(pdf, analysis, ctx, page)
         page = _appendix_pages(pdf, analysis, ctx, page)
         _verification_pages(pdf, analysis, ctx, page)
-    tmp.replace(path)
     return path
 
 
@@ -1291,8 +1290,7 @@ def write_excel_report(
     )
     risk = analysis.risk_by_basis
     risk = risk[["basis", *[c for c in risk.columns if c != "basis"]]]
-    tmp = path.with_name(f".{path.name}.tmp.xlsx")
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         summary_sheet(analysis, ctx).to_excel(writer, sheet_name="Summary")
         choices.to_excel(writer, sheet_name="Recommendation")
         comparison.to_excel(writer, sheet_name="Comparison")
@@ -1318,7 +1316,6 @@ def write_excel_report(
         _format_breakdown(writer.book["Cost breakdown"])
         if analysis.gaps:
             _format_gap(writer.book[GAP_SHEET])
-    tmp.replace(path)
     return path
 
 

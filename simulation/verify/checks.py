@@ -70,22 +70,9 @@ def judged(
 ) -> CheckResult:
     """A result row: the closed form (shifted by `planted_error`) against the estimate."""
     target = closed_form * (1.0 + planted_error)
-    check, title, title_de, unit = meta
-    return CheckResult(
-        check=check,
-        title=title,
-        title_de=title_de,
-        unit=unit,
-        theory=target,
-        simulated=estimate.value,
-        low=estimate.low,
-        high=estimate.high,
-        tolerance=(
-            f"theory inside the 99.9% interval, whose half-width is <= {rel_tolerance:.0%}"
-            " of theory"
-        ),
-        passed=estimate.passes(target, rel_tolerance),
-    )
+    rule = f"theory inside the 99.9% interval, whose half-width is <= {rel_tolerance:.0%} of theory"
+    passed = bool(estimate.passes(target, rel_tolerance))
+    return CheckResult(*meta, target, estimate.value, estimate.low, estimate.high, rule, passed)
 
 
 def exact_result(
@@ -93,19 +80,9 @@ def exact_result(
 ) -> CheckResult:
     """A result row for a deterministic comparison: equal within floating-point rounding."""
     target = closed_form * (1.0 + planted_error)
-    check, title, title_de, unit = meta
-    return CheckResult(
-        check=check,
-        title=title,
-        title_de=title_de,
-        unit=unit,
-        theory=target,
-        simulated=value,
-        low=value,
-        high=value,
-        tolerance="equal within 1e-12 (relative; deterministic)",
-        passed=bool(abs(value - target) <= 1e-12 * max(abs(target), 1.0)),
-    )
+    rule = "equal within 1e-12 (relative; deterministic)"
+    passed = bool(abs(value - target) <= 1e-12 * max(abs(target), 1.0))
+    return CheckResult(*meta, target, value, value, value, rule, passed)
 
 
 # --- queues -------------------------------------------------------------------------------------

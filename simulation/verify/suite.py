@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, fields, replace
 from functools import partial
 
 import pandas as pd
 
+from simulation.montecarlo.workers import worker_pool
 from simulation.verify import checks
 from simulation.verify.checks import CheckResult
 
@@ -96,14 +97,18 @@ def run_checks(
                     on_progress(result.check)
 
     if jobs > 1 and len(indices) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(indices))) as pool:
-            futures = {pool.submit(run_group, i, quick): i for i in _longest_first(indices)}
+        tasks = [(i, quick) for i in _longest_first(indices)]
+        with worker_pool(min(jobs, len(indices)), _no_setup, (), run_group, tasks) as futures:
             for future in as_completed(futures):
-                finished(futures[future], future.result())
+                finished(futures[future][0], future.result())
     else:
         for i in indices:
             finished(i, run_group(i, quick))
     return [r for i in indices for r in by_index[i] if r.check in wanted]
+
+
+def _no_setup() -> None:
+    """Workers of the suite need no set-up (each check builds its own experiment)."""
 
 
 # rough share of the full suite's time, so that the long simulations start first in processes
