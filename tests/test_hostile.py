@@ -341,6 +341,20 @@ CASES: dict[str, tuple[Setup, str]] = {
         files({"o/notes.docx": "x"}, "run", str(DEFAULT), "--out", "{tmp}/o"),
         "--out",
     ),
+    "cli-out-earlier-run": (
+        files(
+            {"o/metadata.json": '{"itsim_version": "0.1.0"}', "o/report.pdf": "%PDF"},
+            "run",
+            str(DEFAULT),
+            "--out",
+            "{tmp}/o",
+        ),
+        "add --force",
+    ),
+    "cli-force-foreign-pdfs": (
+        files({"o/board-minutes.pdf": "%PDF"}, "run", str(DEFAULT), "--out", "{tmp}/o", "--force"),
+        "--out",
+    ),
     "cli-sensitivity-no-section": (
         files(
             {"c.yaml": f"extends: {DEFAULT}\nsensitivity: null\n"}, "sensitivity", "{tmp}/c.yaml"
@@ -388,7 +402,10 @@ def test_hostile_input_is_refused_in_one_line(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     setup, fragment = CASES[case]
-    (tmp_path / "o").mkdir() if case == "cli-out-foreign-folder" else None
+    (tmp_path / "o").mkdir() if case in (
+        "cli-out-foreign-folder",
+        "cli-force-foreign-pdfs",
+    ) else None
     (tmp_path / "r").mkdir() if case == "report-no-metadata" else None
     args = setup(tmp_path)
     before = sorted(p.name for p in tmp_path.rglob("*"))

@@ -178,6 +178,8 @@ def _clear_earlier_run(out_dir: Path, force: bool, flag: str) -> None:
     if not entries:
         return
     foreign = [p.name for p in entries if not _is_output(p)]
+    if not foreign and not _written_by_itsim(out_dir):
+        foreign = [entries[0].name]  # e.g. a folder of someone's PDFs: never ours to clear
     if foreign:
         raise ConfigError(
             None, flag, str(out_dir),
@@ -193,6 +195,20 @@ def _clear_earlier_run(out_dir: Path, force: bool, flag: str) -> None:
         )  # fmt: skip
     for entry in entries:
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def _written_by_itsim(out_dir: Path) -> bool:
+    """Whether a folder holds itsim's own provenance (a run's parts or metadata of itsim)."""
+    if (out_dir / ".parts").is_dir():
+        return True
+    for name in (METADATA, "sensitivity.json", "verify.json"):
+        try:
+            data = json.loads((out_dir / name).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and ("itsim_version" in data or "versions" in data):
+            return True
+    return False
 
 
 def _is_output(path: Path) -> bool:
