@@ -80,6 +80,7 @@ def files(layout: dict[str, str], *args: str) -> Setup:
 
     def setup(tmp: Path) -> list[str]:
         for name, text in layout.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text.replace("{tmp}", str(tmp)), encoding="utf-8")
         return [a.replace("{tmp}", str(tmp)) for a in args]
 
@@ -402,11 +403,6 @@ def test_hostile_input_is_refused_in_one_line(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     setup, fragment = CASES[case]
-    (tmp_path / "o").mkdir() if case in (
-        "cli-out-foreign-folder",
-        "cli-force-foreign-pdfs",
-    ) else None
-    (tmp_path / "r").mkdir() if case == "report-no-metadata" else None
     args = setup(tmp_path)
     before = sorted(p.name for p in tmp_path.rglob("*"))
     monkeypatch.chdir(tmp_path)
