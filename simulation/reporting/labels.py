@@ -21,6 +21,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "de": "itsim {version} · Konfiguration {config} ({hash}) · {runs} Läufe je Szenario"
         " · Seed {seed} · {date}",
     },
+    "incomplete": {
+        "en": "INCOMPLETE RUN: {runs} of {planned} replications per scenario",
+        "de": "UNVOLLSTÄNDIGER LAUF: {runs} von {planned} Replikationen je Szenario",
+    },
     "footer_design": {
         "en": "itsim {version} · config {config} ({hash}) · {runs} runs per design point"
         " · seed {seed} · {date}",

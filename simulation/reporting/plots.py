@@ -83,6 +83,7 @@ BUDGET_COLOUR = "#3A6BA5"
 RISK_COLOUR = "#D6604D"
 NEUTRAL = "#595959"
 DARK = "#262626"
+WARNING = "#B2182B"  # an interrupted run: footers and banners say so in red
 
 #: File stems of the board figures (German files get the suffix "_de"); the figures of the
 #: recommended option against its runner-up (`PAIR_FIGURES`) are named by `pair_figure_stem`.
@@ -127,9 +128,24 @@ class Provenance:
     version: str
     day: str = ""
     footer_key: str = "footer"  # "footer_design" for sensitivity figures (runs per design point)
+    planned: int = 0  # replications the run was started with; more than `runs`: interrupted
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether the run was interrupted before all its replications completed."""
+        return self.planned > self.runs
+
+    def warning(self, lang: str) -> str:
+        """The incomplete-run warning (empty for a complete run)."""
+        if not self.incomplete:
+            return ""
+        done, planned = format_number(self.runs, lang), format_number(self.planned, lang)
+        return label("incomplete", lang, runs=done, planned=planned)
 
     def footer(self, lang: str) -> str:
-        return label(
+        """The provenance line; an interrupted run's says so first."""
+        warning = self.warning(lang)
+        return (f"{warning} · " if warning else "") + label(
             self.footer_key,
             lang,
             version=self.version,
@@ -139,6 +155,16 @@ class Provenance:
             seed=self.seed,
             date=self.day or date.today().isoformat(),
         )
+
+
+def completed_runs(metadata: Mapping[str, Any]) -> int:
+    """Replications per scenario that completed: the planned `runs` of a complete run, the
+    fewest completed of any scenario of an interrupted one (`replications_completed`)."""
+    planned = int(metadata.get("runs", 0))
+    done = metadata.get("replications_completed")
+    if metadata.get("completed", True) or not isinstance(done, Mapping) or not done:
+        return planned
+    return min(planned, *(int(n) for n in done.values()))
 
 
 @dataclass(frozen=True)
@@ -198,10 +224,11 @@ class FigureContext:
         provenance = Provenance(
             config=Path(str(config_path)).name,
             config_hash=str(metadata.get("config_hash", "?")),
-            runs=int(metadata.get("runs", 0)),
+            runs=completed_runs(metadata),
             seed=int(metadata.get("seed", 0)),
             version=str(metadata.get("itsim_version", "?")),
             day=finished[:10],
+            planned=int(metadata.get("runs", 0)),
         )
         return cls(
             provenance=provenance,
@@ -374,7 +401,7 @@ def _new_figure(
         0.1 / height_in,
         ctx.provenance.footer(ctx.lang),
         fontsize=_FOOTER_PT,
-        color="#737373",
+        color=WARNING if ctx.provenance.incomplete else "#737373",
         ha="left",
         va="bottom",
     )

@@ -477,7 +477,7 @@ def write_figures(
             figures[kind] = plots.plot_gap_waterfall(chart, ctx, path(stem))
     if analysis.whatif is not None and analysis.whatif.grid is not None:
         runs = int(analysis.whatif.grid["runs"].min())  # the grid's replications, in the footer
-        grid_ctx = replace(ctx, provenance=replace(ctx.provenance, runs=runs))
+        grid_ctx = replace(ctx, provenance=replace(ctx.provenance, runs=runs, planned=runs))
         figures["structural_grid"] = plot_structural_grid(
             analysis.whatif, grid_ctx, path("structural_grid")
         )
@@ -729,7 +729,12 @@ def _page(ctx: plots.FigureContext, title: str, page_number: int):
 
     fig = Figure(figsize=A4_LANDSCAPE)
     fig.text(0.05, 0.93, title, fontsize=20, fontweight="bold", va="top")
-    fig.text(0.05, 0.03, ctx.provenance.footer(ctx.lang), fontsize=8, color="#555555")
+    warning = ctx.provenance.warning(ctx.lang)
+    colour = plots.WARNING if warning else "#555555"
+    fig.text(0.05, 0.03, ctx.provenance.footer(ctx.lang), fontsize=8, color=colour)
+    if warning:  # an interrupted run says so at the top of every page
+        fig.text(0.95, 0.975, warning, fontsize=11, color=plots.WARNING, ha="right", va="top",
+                 fontweight="bold")  # fmt: skip
     fig.text(
         0.95, 0.03, text("page", ctx.lang, n=page_number), fontsize=8, color="#555555", ha="right"
     )
@@ -879,7 +884,7 @@ def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
         "subtitle",
         lang,
         company=company,
-        runs=format_number(meta["runs"], lang),
+        runs=format_number(ctx.provenance.runs, lang),
         years=ctx.horizon_years,
         date=ctx.provenance.day,
     )

@@ -1273,8 +1273,12 @@ def write_sensitivity_figures(
     map come from `settings` (the config's `sensitivity` section) or `result.settings`; without
     them the axes are labelled generically."""
     settings = settings if settings is not None else getattr(result, "settings", None)
-    provenance = replace(
-        ctx.provenance, runs=int(result.runs), seed=int(result.seed), footer_key="footer_design"
+    provenance = replace(  # planned=0: design points are complete or not written at all
+        ctx.provenance,
+        runs=int(result.runs),
+        seed=int(result.seed),
+        footer_key="footer_design",
+        planned=0,
     )
     ctx = replace(ctx, provenance=provenance)
     output_label, unit = describe_output(result.output, ctx)
