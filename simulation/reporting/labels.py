@@ -444,7 +444,7 @@ _LABELS: dict[str, dict[str, str]] = {
         " no clear winner",
         "de": "Mittlere Kostendifferenz über {runs} simulierte Verläufe je Wert (unter null: {a}"
         " günstiger); Band: 95-%-Konfidenzintervall; schraffiert: das Intervall enthält die Null,"
-        " kein klarer Sieger",
+        " keine Option eindeutig günstiger",
     },
     "sens_becomes_cheaper": {
         "en": "{a} becomes cheaper than {b} above {value}",
@@ -458,8 +458,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "{a} and {b} cost the same over the whole range ({low} to {high})",
         "de": "{a} und {b} kosten im gesamten Bereich ({low} bis {high}) gleich viel",
     },
-    "sens_break_even_mark": {"en": "Break-even: {value}", "de": "Gleichstand: {value}"},
-    "sens_no_clear_winner": {"en": "no clear winner", "de": "kein klarer Sieger"},
+    "sens_break_even_mark": {"en": "Break-even: {value}", "de": "Kostengleichheit bei {value}"},
+    "sens_no_clear_winner": {
+        "en": "no clear winner",
+        "de": "keine Option eindeutig günstiger",
+    },
     "sens_cheaper_below": {"en": "▼ {a} cheaper", "de": "▼ {a} günstiger"},
     "sens_cheaper_above": {"en": "▲ {b} cheaper", "de": "▲ {b} günstiger"},
     "sens_mean_difference": {"en": "Mean difference", "de": "Mittlere Differenz"},
@@ -593,6 +596,14 @@ def format_eur_short(
     if lang == "de":
         return f"{german_number_format(text)}{NBSP}{de_unit}"
     return f"-€{text[1:]}{en_unit}" if text.startswith("-") else f"€{text}{en_unit}"
+
+
+def format_date(iso: str, lang: str = "en") -> str:
+    """A date from an ISO string: 2026-12-01 (en) or 01.12.2026 (de); other text unchanged."""
+    day = iso[:10]
+    if lang == "de" and len(day) == 10 and day[4] == "-" and day[7] == "-":
+        return f"{day[8:10]}.{day[5:7]}.{day[:4]}"
+    return day
 
 
 def format_percent(value: float, lang: str = "en", decimals: int = 0) -> str:

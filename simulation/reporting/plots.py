@@ -42,6 +42,7 @@ from simulation.model.ledger import RISK_CATEGORIES
 from simulation.reporting.labels import (
     NBSP,
     category_label,
+    format_date,
     format_eur_short,
     format_number,
     format_percent,
@@ -153,7 +154,7 @@ class Provenance:
             hash=self.config_hash,
             runs=format_number(self.runs, lang),
             seed=self.seed,
-            date=self.day or date.today().isoformat(),
+            date=format_date(self.day or date.today().isoformat(), lang),
         )
 
 

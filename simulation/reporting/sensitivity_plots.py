@@ -236,7 +236,7 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     "sysadmin": ("System administrator", "Systemadministrator"),
     "security_engineer": ("Security engineer", "Security Engineer"),
     "app_specialist": ("Application specialist", "Anwendungsbetreuer"),
-    "vendor_manager": ("IT vendor manager", "IT-Dienstleistersteuerer"),
+    "vendor_manager": ("IT vendor manager", "IT-Dienstleistersteuerung"),
 }
 
 #: Provider names (English, German); short, as they follow a parameter name.

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.reporting.labels import format_number
+from simulation.reporting.labels import format_date, format_number
 
 VERIFY_CSV = "verify.csv"
 VERIFY_JSON = "verify.json"
@@ -111,9 +111,7 @@ def verification_rows(table: pd.DataFrame, lang: str) -> tuple[list[str], list[l
 def verification_intro(table: pd.DataFrame, meta: dict[str, Any], lang: str) -> str:
     """The paragraph above the table: mode, date, how many checks passed, the pass rule."""
     mode = TEXT["quick" if meta.get("mode") == "quick" else "full"][lang]
-    finished = str(meta.get("finished", ""))[:10]
-    if lang == "de" and len(finished) == 10:
-        finished = f"{finished[8:10]}.{finished[5:7]}.{finished[:4]}"
+    finished = format_date(str(meta.get("finished", "")), lang)
     passed = int(table["passed"].astype(bool).sum())
     return TEXT["intro"][lang].format(mode=mode, finished=finished, passed=passed, n=len(table))
 
