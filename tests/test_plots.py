@@ -324,6 +324,7 @@ def test_context_from_metadata() -> None:
         seed=4242,
         version="9.8.7",
         day="2026-03-05",
+        planned=1234,
     )
     assert en.horizon_years == 5
     assert [en.colour(s) for s in SCENARIOS] == list(plots.PALETTE[:3])
@@ -385,9 +386,10 @@ def test_text_is_large_inside_and_apart(figures: dict, kind: str, lang: str) -> 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_footer_states_the_provenance(figures: dict, lang: str) -> None:
     runs = "1,234" if lang == "en" else "1.234"
+    day = "2026-03-05" if lang == "en" else "05.03.2026"  # German dates in German
     for kind, result in figures[lang].items():
         footer = by_gid(result.figure, "footer")
-        for part in ("abc123def456", runs, "4242", "9.8.7", "reference-case.yaml", "2026-03-05"):
+        for part in ("abc123def456", runs, "4242", "9.8.7", "reference-case.yaml", day):
             assert part in footer, (kind, part)
         assert result.data["footer"] == footer
 

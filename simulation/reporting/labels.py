@@ -21,6 +21,14 @@ _LABELS: dict[str, dict[str, str]] = {
         "de": "itsim {version} · Konfiguration {config} ({hash}) · {runs} Läufe je Szenario"
         " · Seed {seed} · {date}",
     },
+    "beyond_above": {
+        "en": "{n} futures beyond {edge} not shown (maximum {extreme})",
+        "de": "{n} Verläufe über {edge} nicht dargestellt (Maximum {extreme})",
+    },
+    "beyond_below": {
+        "en": "{n} futures below {edge} not shown (minimum {extreme})",
+        "de": "{n} Verläufe unter {edge} nicht dargestellt (Minimum {extreme})",
+    },
     "incomplete": {
         "en": "INCOMPLETE RUN: {runs} of {planned} replications per scenario",
         "de": "UNVOLLSTÄNDIGER LAUF: {runs} von {planned} Replikationen je Szenario",

@@ -615,6 +615,37 @@ def _one_distribution(ax, v: np.ndarray, bins: np.ndarray, colour: str, legend: 
     return heights
 
 
+def bulk_range(values: np.ndarray, two_sided: bool = False) -> tuple[float, float]:
+    """The range of `values` an axis shows: min to max, but a long tail is cut at P99 (and, if
+    `two_sided`, at P1): a tail counts as long when it reaches more than half the P1–P99 span
+    beyond the percentile. The futures beyond are named in the axis label (`beyond_note`)."""
+    if not values.size:
+        return 0.0, 0.0
+    lo, hi = float(values.min()), float(values.max())
+    p1, p99 = (float(q) for q in np.percentile(values, [1, 99]))
+    span = max(p99 - p1, 1e-9)
+    if hi - p99 > 0.5 * span:
+        hi = p99
+    if two_sided and p1 - lo > 0.5 * span:
+        lo = p1
+    return lo, hi
+
+
+def beyond_note(values: np.ndarray, lo: float, hi: float, lang: str) -> str:
+    """'3 futures beyond €12.0m (maximum €25.0m)' for the values outside [lo, hi]; '' if none."""
+    notes = []
+    above, below = values[values > hi], values[values < lo]
+    if above.size:
+        notes.append(label("beyond_above", lang, n=format_number(above.size, lang),
+                           edge=format_eur_short(hi, lang),
+                           extreme=format_eur_short(float(above.max()), lang)))  # fmt: skip
+    if below.size:
+        notes.append(label("beyond_below", lang, n=format_number(below.size, lang),
+                           edge=format_eur_short(lo, lang),
+                           extreme=format_eur_short(float(below.min()), lang)))  # fmt: skip
+    return "; ".join(notes)
+
+
 #: The budget-only column that goes with a total cost column.
 _BUDGET_COLUMNS = {"cost_npv_eur": "cost_budget_npv_eur", "cost_total_eur": "cost_budget_total_eur"}
 
@@ -646,13 +677,14 @@ def plot_cost_distributions(
     with _style():
         fig, (ax,) = _new_figure(ctx, title, subtitle)
         everything = np.concatenate(list(values.values())) if values else np.zeros(1)
-        lo, hi = float(everything.min()), float(everything.max())
-        width = _bin_width(values.values(), lo, hi)
+        lo, hi = bulk_range(everything)
+        width = _bin_width([v[(v >= lo) & (v <= hi)] for v in values.values()], lo, hi)
         if hi > lo:
             bins = np.linspace(lo, hi, round((hi - lo) / width) + 1)
         else:
             bins = np.linspace(lo - 5 * width, hi + 5 * width, 11)
-        data: dict[str, Any] = {"bins": bins, "scenarios": {}}
+        note = beyond_note(everything, lo, hi, lang)
+        data: dict[str, Any] = {"bins": bins, "scenarios": {}, "beyond": note}
         tallest = 0.0
         for s, v in values.items():
             rows = replications.loc[replications["scenario"] == s]
@@ -680,7 +712,8 @@ def plot_cost_distributions(
         ax.xaxis.set_major_formatter(EuroFormatter(lang))
         ax.yaxis.set_major_formatter(PercentFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(8))
-        ax.set_xlabel(label("cost_npv_axis" if npv else "cost_total_axis", lang, years=years))
+        axis = label("cost_npv_axis" if npv else "cost_total_axis", lang, years=years)
+        ax.set_xlabel(f"{axis}\n{note}" if note else axis)
         ax.set_ylabel(label("density_axis", lang))
         if values:
             _legend_box(ax.legend(loc="upper right", fontsize=13))
@@ -1650,9 +1683,10 @@ def plot_paired_difference(
         average = label("costs_more", lang, a=name_a, b=name_b, amount=amount)
     else:
         average = label("costs_same", lang, a=name_a, b=name_b)
-    lo = min(float(d.min()) if d.size else 0.0, 0.0)
-    hi = max(float(d.max()) if d.size else 0.0, 0.0)
-    step = _bin_width([d], lo, hi) if hi > lo else 1.0
+    lo, hi = bulk_range(d, two_sided=True)
+    note = beyond_note(d, lo, hi, lang)
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    step = _bin_width([d[(d >= lo) & (d <= hi)]], lo, hi) if hi > lo else 1.0
     edges = np.arange(np.floor(lo / step), np.ceil(hi / step) + 1) * step  # 0 is an edge
     if edges.size < 2:
         edges = np.array([-step, 0.0, step])
@@ -1721,13 +1755,15 @@ def plot_paired_difference(
         ax.xaxis.set_major_formatter(EuroFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(9))
         ax.yaxis.set_major_formatter(PercentFormatter(lang))
-        ax.set_xlabel(label("paired_axis", lang, a=name_a, b=name_b))
+        axis = label("paired_axis", lang, a=name_a, b=name_b)
+        ax.set_xlabel(f"{axis}\n{note}" if note else axis)
         ax.set_ylabel(label("density_axis", lang))
         data = {
             "a": a,
             "b": b,
             "bins": edges,
             "heights": heights,
+            "beyond": note,
             "p_a_cheaper": p,
             "mean_difference": mean_difference,
             "statement": statement,
