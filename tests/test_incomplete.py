@@ -58,3 +58,14 @@ def test_every_page_and_figure_of_an_interrupted_run_says_so(tmp_path: Path, lan
         vector = next(p for p in result.paths if p.suffix == ".pdf")
         text = " ".join(PdfReader(vector).pages[0].extract_text().split())
         assert WARNING[lang] in text, vector.name
+
+
+def test_sla_breaches_of_an_option_without_a_provider_read_not_applicable():
+    from simulation.reporting.report import has_provider
+
+    internal = {"sourcing": {"desk": "internal"}}
+    hybrid = {"sourcing": {"desk": "internal", "apps": "msp"}}
+    meta = {"config": {"scenarios": {"internal": internal, "hybrid": hybrid}}}
+    assert not has_provider(meta, "internal")
+    assert has_provider(meta, "hybrid")
+    assert has_provider({}, "internal")  # unknown: the figure is shown

@@ -198,14 +198,18 @@ def test_excel_workbook_holds_the_same_numbers(results, english):
     assert summary_header("budget_mean", "en") == "Budget cost, mean (EUR, NPV)"
     choices = book["Recommendation"].set_index("Field")
     api = an.recommendations(replications, bases=("budget", "total"))
-    assert choices.loc["recommended", "Budget cost"] == api.loc["budget", "recommended"]
-    assert float(choices.loc["saving_eur", "Total cost"]) == pytest.approx(
+    labels = {"internal": "Internal", "external": "External", "hybrid": "Hybrid"}
+    recommended = labels[api.loc["budget", "recommended"]]
+    assert choices.loc["Recommended option", "Budget cost"] == recommended
+    saving = "Saving versus the runner-up, mean (EUR, NPV)"
+    assert float(choices.loc[saving, "Total cost"]) == pytest.approx(
         api.loc["total", "saving_eur"], rel=1e-12
     )
     assert len(book["Replications"]) == len(replications)
-    assert book["Assumptions"]["parameter"].str.contains("turnover_rate_per_year").any()
-    assert set(book["Risk metrics"]["basis"]) == {"budget", "risk", "total"}
-    assert set(book["Yearly cost"]["cost"]) == {"budget", "risk", "total"}
+    assert book["Assumptions"]["Parameter"].str.contains("turnover_rate_per_year").any()
+    bases = {"Budget cost", "Risk cost", "Total cost"}
+    assert set(book["Risk metrics"]["Cost"]) == bases
+    assert set(book["Yearly cost"]["Cost"]) == bases
 
 
 def test_excel_breakdown_groups_categories_with_subtotals(results, english):
@@ -241,12 +245,12 @@ def test_excel_breakdown_groups_categories_with_subtotals(results, english):
 
 def test_german_workbook_has_german_headers(german):
     book = pd.read_excel(german["xlsx"], sheet_name=None)
-    summary = book["Summary"]
+    summary = book["Zusammenfassung"]
     assert summary_header("budget_mean", "de") == "Budgetkosten, Mittel (EUR, Barwert)"
     assert {"Szenario", "Budgetkosten, Mittel (EUR, Barwert)", "P(günstigste gesamt)"} <= set(
         summary.columns
     )
-    assert "Zwischensumme Risikokosten" in set(book["Cost breakdown"].iloc[:, 1])
+    assert "Zwischensumme Risikokosten" in set(book["Kostenaufteilung"].iloc[:, 1])
 
 
 # -- the recommendation when budget and total cost favour different options -----------------------
@@ -315,7 +319,8 @@ def test_split_decision_reaches_the_pdf(tmp_path):
     written = make_report(tmp_path, "en", n_boot=50, frames=frames)
     assert SPLIT["en"] in pdf_text(written["pdf"], slice(0, 1))
     book = pd.read_excel(written["xlsx"], sheet_name="Recommendation").set_index("Field")
-    assert list(book.loc["recommended"]) == ["hybrid", "external"]
+    labels = written["analysis"].metadata["scenario_labels"]
+    assert list(book.loc["Recommended option"]) == [labels["hybrid"], labels["external"]]
 
 
 def test_summary_of_a_single_option():
@@ -463,7 +468,8 @@ def test_workbook_gap_sheet_holds_both_decompositions(results, english, german, 
     a, b = written["analysis"].recommended, written["analysis"].runner_up
     names = metadata["scenario_labels" if lang == "en" else "scenario_labels_de"]
     header = {k: v[lang].format(a=names[a], b=names[b]) for k, v in GAP_SHEET_COLUMNS.items()}
-    sheet = pd.read_excel(written["xlsx"], sheet_name="Cost gap")
+    gap_name = {"en": "Cost gap", "de": "Kostenabstand"}[lang]
+    sheet = pd.read_excel(written["xlsx"], sheet_name=gap_name)
     assert list(sheet.columns) == list(header.values())
     ctx = plots.FigureContext.from_metadata(metadata, lang)
     titles = {
@@ -488,9 +494,10 @@ def test_workbook_gap_sheet_holds_both_decompositions(results, english, german, 
     risk = {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"}[lang]
     downtime = category_label("downtime", lang)
     assert sheet.set_index(header["part"]).loc[downtime, header["group"]] == risk
-    cells = load_workbook(written["xlsx"])["Cost gap"]
+    cells = load_workbook(written["xlsx"])[gap_name]
     columns = {c.value: c.column_letter for c in cells[1]}
-    assert cells[f"{columns[header['mean_difference_eur']]}2"].number_format == "#,##0"
+    euro = {"en": '"€"#,##0', "de": '#,##0 "€"'}[lang]
+    assert cells[f"{columns[header['mean_difference_eur']]}2"].number_format == euro
     assert cells[f"{columns[header['share_of_gap']]}2"].number_format == "0.0%"
     assert cells.column_dimensions[columns[header["part"]]].width >= 30
 

@@ -10,7 +10,6 @@ on budget cost and on total cost, and says so plainly when they differ.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,18 +24,16 @@ from simulation.files import atomic_path
 from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
 from simulation.reporting import plots
 from simulation.reporting.gap_report import (
-    GAP_SHEET_KINDS,
     gap_analysis,
     gap_heading,
     gap_paragraph,
-    gap_sheet,
-    gap_sheet_header,
     gap_table_header,
     gap_table_rows,
     gap_text,
 )
 from simulation.reporting.labels import (
     category_label,
+    format_date,
     format_eur,
     format_eur_short,
     format_number,
@@ -46,18 +43,20 @@ from simulation.reporting.verification import (
     read_verification,
     verification_intro,
     verification_rows,
-    verification_sheet,
     verification_text,
 )
 from simulation.reporting.whatif import (
-    WHATIF_SHEET_KINDS,
     WhatIf,
     noise_note,
     plot_structural_grid,
     whatif_paragraphs,
-    whatif_sheet,
     whatif_table,
     whatif_text,
+)
+from simulation.reporting.workbook import (  # noqa: F401 (re-exported)
+    SHEET_TEXT,
+    summary_header,
+    write_excel_report,
 )
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -144,9 +143,9 @@ TEXT: dict[str, dict[str, str]] = {
     "downtime": {
         "en": "Downtime: {rec} expects {hours} hours of full service outage over {years} years "
         "(1 in 20 futures: more than {p95} hours); {runner}: {hours_r} hours.",
-        "de": "Ausfallzeit: {rec} erwartet {hours} Stunden vollständigen Dienstausfall über "
-        "{years} Jahre (in 1 von 20 Verläufen mehr als {p95} Stunden); {runner}: {hours_r} "
-        "Stunden.",
+        "de": "Ausfallzeit: Bei {rec} ist über {years} Jahre mit {hours} Stunden vollständigem "
+        "Dienstausfall zu rechnen (in 1 von 20 Verläufen mit mehr als {p95} Stunden); "
+        "{runner}: {hours_r} Stunden.",
     },
     "credits": {
         "en": "Service credits from providers cover {share} of the business losses from "
@@ -159,7 +158,7 @@ TEXT: dict[str, dict[str, str]] = {
         "public source exists they are wide ranges. They show consequences of assumptions, "
         "not forecasts.",
         "de": "Alle Zahlen sind aus den im Anhang aufgeführten Annahmen simuliert; wo keine "
-        "öffentliche Quelle existiert, sind es breite Bandbreiten. Sie zeigen Folgen von "
+        "öffentliche Quelle existiert, sind es weit gefasste Spannen. Sie zeigen Folgen von "
         "Annahmen, keine Prognosen.",
     },
     "overview": {
@@ -210,14 +209,18 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Ausfallzeit in Stunden (Mittel / P95)",
     },
     "sla_breaches": {"en": "SLA breaches", "de": "SLA-Verstöße"},
+    "no_contract": {
+        "en": "n/a (no provider contract)",
+        "de": "entfällt (kein Dienstleistervertrag)",
+    },
     "departures": {"en": "Staff departures", "de": "Personalabgänge"},
     "p_cheapest_budget": {
         "en": "Probability cheapest on budget cost",
-        "de": "Wahrscheinlichkeit günstigste nach Budgetkosten",
+        "de": "Wahrscheinlichkeit, nach Budgetkosten am günstigsten zu sein",
     },
     "p_cheapest_total": {
         "en": "Probability cheapest on total cost",
-        "de": "Wahrscheinlichkeit günstigste nach Gesamtkosten",
+        "de": "Wahrscheinlichkeit, nach Gesamtkosten am günstigsten zu sein",
     },
 }
 
@@ -822,9 +825,10 @@ def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]
             format_number(summary["downtime_p95_hours"], lang, 1),
         ]
     )
-    rows.append(
-        [text("sla_breaches", lang), format_number(summary["sla_breaches_mean"], lang, 1), ""]
-    )
+    breaches = format_number(summary["sla_breaches_mean"], lang, 1)
+    if not has_provider(analysis.metadata, scenario):  # no SLA: 0.0 would read as a record
+        breaches = text("no_contract", lang)
+    rows.append([text("sla_breaches", lang), breaches, ""])
     rows.append([text("departures", lang), format_number(summary["departures_mean"], lang, 1), ""])
     rows.append([text("largest_costs", lang), "", ""])
     top = analysis.breakdown.loc[scenario].sort_values(ascending=False).head(4)
@@ -832,6 +836,17 @@ def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]
         group = text("group_risk" if category in RISK_CATEGORIES else "group_budget", lang)
         rows.append([f"{category_label(category, lang)} – {group}", format_eur(value, lang), ""])
     return rows
+
+
+def has_provider(metadata: dict[str, Any], scenario: str) -> bool:
+    """Whether a scenario sources any service from a provider (and so has SLAs); True when
+    the metadata does not say (a report never hides a figure it cannot judge)."""
+    scenarios = (metadata.get("config") or {}).get("scenarios") or {}
+    spec = scenarios.get(scenario)
+    if not isinstance(spec, dict):
+        return True
+    sourcing = spec.get("sourcing") or {}
+    return any(who != "internal" for who in sourcing.values())
 
 
 def scenario_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]:
@@ -886,7 +901,7 @@ def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
         company=company,
         runs=format_number(ctx.provenance.runs, lang),
         years=ctx.horizon_years,
-        date=ctx.provenance.day,
+        date=format_date(ctx.provenance.day, lang),
     )
     fig.text(0.05, 0.87, subtitle, fontsize=12, color="#333333", va="top")
     fig.text(0.05, 0.825, text("summary", lang), fontsize=15, fontweight="bold", va="top")
@@ -1124,301 +1139,6 @@ def write_pdf_report(
         page = _appendix_pages(pdf, analysis, ctx, page)
         _verification_pages(pdf, analysis, ctx, page)
     return path
-
-
-# -- Excel ------------------------------------------------------------------------------------
-
-EUR_FORMAT, SHARE_FORMAT, NUMBER_FORMAT = "#,##0", "0.0%", "#,##0.0"
-#: The workbook sheet of the gap between the recommended option and its runner-up.
-GAP_SHEET = "Cost gap"
-GAP_BOLD_ROWS = ("subtotal_budget", "subtotal_risk", "total")
-#: The workbook sheet of the structural grid (what would change the answer).
-WHATIF_SHEET = "What would change"
-
-#: Summary sheet: source column, header in English and German, kind (eur, share, hours, count).
-SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("label", "Option", "Option", "text"),
-    ("runs", "Runs", "Läufe", "count"),
-    ("budget_mean", "Budget cost, mean (EUR, NPV)", "Budgetkosten, Mittel (EUR, Barwert)", "eur"),
-    (
-        "budget_ci_low",
-        "Budget cost, mean: 95% CI low",
-        "Budgetkosten, Mittel: 95-%-KI unten",
-        "eur",
-    ),
-    (
-        "budget_ci_high",
-        "Budget cost, mean: 95% CI high",
-        "Budgetkosten, Mittel: 95-%-KI oben",
-        "eur",
-    ),
-    ("budget_p95", "Budget cost, P95 (EUR, NPV)", "Budgetkosten, P95 (EUR, Barwert)", "eur"),
-    ("risk_mean", "Risk cost, mean (EUR, NPV)", "Risikokosten, Mittel (EUR, Barwert)", "eur"),
-    ("risk_ci_low", "Risk cost, mean: 95% CI low", "Risikokosten, Mittel: 95-%-KI unten", "eur"),
-    ("risk_ci_high", "Risk cost, mean: 95% CI high", "Risikokosten, Mittel: 95-%-KI oben", "eur"),
-    ("risk_p95", "Risk cost, P95 (EUR, NPV)", "Risikokosten, P95 (EUR, Barwert)", "eur"),
-    ("total_mean", "Total cost, mean (EUR, NPV)", "Gesamtkosten, Mittel (EUR, Barwert)", "eur"),
-    ("total_ci_low", "Total cost, mean: 95% CI low", "Gesamtkosten, Mittel: 95-%-KI unten", "eur"),
-    ("total_ci_high", "Total cost, mean: 95% CI high", "Gesamtkosten, Mittel: 95-%-KI oben", "eur"),
-    ("total_p50", "Total cost, median (EUR, NPV)", "Gesamtkosten, Median (EUR, Barwert)", "eur"),
-    ("total_p95", "Total cost, P95 (EUR, NPV)", "Gesamtkosten, P95 (EUR, Barwert)", "eur"),
-    ("p_cheapest_budget", "P(cheapest on budget)", "P(günstigste nach Budget)", "share"),
-    (
-        "p_cheapest_budget_ci_low",
-        "P(cheapest on budget): 95% CI low",
-        "P(günstigste nach Budget): 95-%-KI unten",
-        "share",
-    ),
-    (
-        "p_cheapest_budget_ci_high",
-        "P(cheapest on budget): 95% CI high",
-        "P(günstigste nach Budget): 95-%-KI oben",
-        "share",
-    ),
-    ("p_cheapest", "P(cheapest on total)", "P(günstigste gesamt)", "share"),
-    (
-        "p_cheapest_ci_low",
-        "P(cheapest on total): 95% CI low",
-        "P(günstigste gesamt): 95-%-KI unten",
-        "share",
-    ),
-    (
-        "p_cheapest_ci_high",
-        "P(cheapest on total): 95% CI high",
-        "P(günstigste gesamt): 95-%-KI oben",
-        "share",
-    ),
-    (
-        "expected_regret",
-        "Expected regret on total cost (EUR)",
-        "Erwartetes Bedauern, Gesamtkosten (EUR)",
-        "eur",
-    ),
-    ("downtime_mean_hours", "Downtime, mean (hours)", "Ausfallzeit, Mittel (Stunden)", "hours"),
-    ("downtime_p95_hours", "Downtime, P95 (hours)", "Ausfallzeit, P95 (Stunden)", "hours"),
-    ("sla_breaches_mean", "SLA breaches, mean", "SLA-Verstöße, Mittel", "hours"),
-    ("departures_mean", "Staff departures, mean", "Personalabgänge, Mittel", "hours"),
-)
-
-_FORMATS = {"eur": EUR_FORMAT, "share": SHARE_FORMAT, "hours": NUMBER_FORMAT, "count": "0"}
-
-SHEET_TEXT = {
-    "scenario": {"en": "Scenario", "de": "Szenario"},
-    "group": {"en": "Group", "de": "Gruppe"},
-    "item": {
-        "en": "Cost category (mean over runs, EUR, not discounted)",
-        "de": "Kostenkategorie (Mittel über alle Läufe, EUR, nicht abgezinst)",
-    },
-    "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
-    "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
-    "total": {"en": "Total cost", "de": "Gesamtkosten"},
-    "budget_short": {"en": "Budget cost", "de": "Budgetkosten"},
-    "field": {"en": "Field", "de": "Feld"},
-    "subtotal_budget": {"en": "Subtotal: budget cost", "de": "Zwischensumme Budgetkosten"},
-    "subtotal_risk": {"en": "Subtotal: risk cost", "de": "Zwischensumme Risikokosten"},
-    "total_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
-}
-
-
-def summary_header(key: str, lang: str) -> str:
-    """The workbook's summary header of source column `key` (see `SUMMARY_COLUMNS`)."""
-    for column, en, de, _ in SUMMARY_COLUMNS:
-        if column == key:
-            return en if lang == "en" else de
-    raise KeyError(key)
-
-
-def summary_sheet(analysis: Analysis, ctx: plots.FigureContext) -> pd.DataFrame:
-    """The workbook's summary: per scenario budget, risk and total cost (mean with interval,
-    P95; NPV, EUR), P(cheapest) on budget and on total cost, downtime and operations, under
-    readable headers in the report's language; index the scenario ids."""
-    cheapest = analysis.cheapest.rename(
-        columns={"ci_low": "p_cheapest_ci_low", "ci_high": "p_cheapest_ci_high"}
-    ).drop(columns="p_cheapest")
-    budget = analysis.cheapest_budget[["ci_low", "ci_high"]].add_prefix("p_cheapest_budget_")
-    frame = analysis.budget_risk.join(analysis.summary).join(cheapest).join(budget)
-    frame["label"] = [ctx.scenario_labels[s] for s in frame.index]
-    columns = {key: summary_header(key, ctx.lang) for key, *_ in SUMMARY_COLUMNS}
-    sheet = frame[list(columns)].rename(columns=columns)
-    sheet.index.name = SHEET_TEXT["scenario"][ctx.lang]
-    return sheet
-
-
-def breakdown_sheet(analysis: Analysis, ctx: plots.FigureContext) -> pd.DataFrame:
-    """The cost categories grouped under budget cost and risk cost, each group with its
-    subtotal, then the total (rows); one column per option (mean nominal EUR over runs)."""
-    lang = ctx.lang
-    grouped = analysis.grouped_breakdown.T
-    rows = []
-    for group, item in grouped.index:
-        if item == "subtotal":
-            name = SHEET_TEXT[f"subtotal_{group}"][lang]
-        elif group == "total":
-            name = SHEET_TEXT["total_total"][lang]
-        else:
-            name = category_label(item, lang)
-        rows.append((SHEET_TEXT[group][lang], name))
-    sheet = grouped.copy()
-    sheet.index = pd.MultiIndex.from_tuples(
-        rows, names=[SHEET_TEXT["group"][lang], SHEET_TEXT["item"][lang]]
-    )
-    sheet.columns = [ctx.scenario_labels[s] for s in sheet.columns]
-    return sheet.reset_index()
-
-
-def write_excel_report(
-    analysis: Analysis, replications: pd.DataFrame, ctx: plots.FigureContext, path: Path
-) -> Path:
-    """A workbook: summary (budget, risk, total), recommendation on each basis, comparison,
-    risk metrics per basis, grouped breakdown, the gap between the recommended option and its
-    runner-up by category and by service, yearly cost, per-replication data, assumptions."""
-    lang = ctx.lang
-    bases = {
-        b: SHEET_TEXT[b if b != "budget" else "budget_short"][lang] for b in ("budget", "total")
-    }
-    choices = analysis.choices.T.rename(columns=bases)
-    choices.index.name = SHEET_TEXT["field"][lang]
-    comparison = pd.DataFrame()
-    if analysis.comparison is not None:
-        comparison = pd.DataFrame(
-            {bases["budget"]: analysis.budget_comparison, bases["total"]: analysis.comparison}
-        )
-        comparison.index.name = SHEET_TEXT["field"][lang]
-    meta = analysis.metadata
-    info = pd.DataFrame(
-        [
-            (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
-            for k, v in meta.items()
-            if k not in ("config", "parameter_sources")
-        ],
-        columns=["key", "value"],
-    )
-    risk = analysis.risk_by_basis
-    risk = risk[["basis", *[c for c in risk.columns if c != "basis"]]]
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        summary_sheet(analysis, ctx).to_excel(writer, sheet_name="Summary")
-        choices.to_excel(writer, sheet_name="Recommendation")
-        comparison.to_excel(writer, sheet_name="Comparison")
-        risk.to_excel(writer, sheet_name="Risk metrics", index=False)
-        breakdown_sheet(analysis, ctx).to_excel(writer, sheet_name="Cost breakdown", index=False)
-        if analysis.gaps:
-            gap = gap_sheet(analysis.gaps, analysis.gap_bases, ctx)
-            gap.to_excel(writer, sheet_name=GAP_SHEET, index=False)
-        if analysis.whatif is not None and analysis.whatif.grid is not None:
-            sheet = whatif_sheet(analysis.whatif, ctx)
-            sheet.to_excel(writer, sheet_name=WHATIF_SHEET, index=False)
-        analysis.yearly.to_excel(writer, sheet_name="Yearly cost", index=False)
-        analysis.sla.to_excel(writer, sheet_name="SLA and credits")
-        replications.to_excel(writer, sheet_name="Replications", index=False)
-        assumptions_table(meta).to_excel(writer, sheet_name="Assumptions", index=False)
-        if analysis.verification is not None:
-            sheet = verification_sheet(analysis.verification[0], ctx.lang)
-            sheet.to_excel(writer, sheet_name=verification_text("sheet", ctx.lang), index=False)
-        info.to_excel(writer, sheet_name="Metadata", index=False)
-        _format_workbook(writer.book, _header_formats(ctx, analysis))
-        _format_by_row(writer.book["Recommendation"])
-        _format_by_row(writer.book["Comparison"])
-        _format_breakdown(writer.book["Cost breakdown"])
-        if analysis.gaps:
-            _format_gap(writer.book[GAP_SHEET])
-    return path
-
-
-def _header_formats(ctx: plots.FigureContext, analysis: Analysis | None = None) -> dict[str, str]:
-    """Number formats of the readable headers (summary columns, option labels, gap sheet)."""
-    formats = {
-        (en if ctx.lang == "en" else de): _FORMATS[kind]
-        for _, en, de, kind in SUMMARY_COLUMNS
-        if kind in _FORMATS
-    }
-    formats.update(dict.fromkeys(ctx.scenario_labels.values(), EUR_FORMAT))
-    if analysis is not None and analysis.gaps:
-        a, b = analysis.recommended, analysis.runner_up
-        for key, kind in GAP_SHEET_KINDS.items():
-            formats[gap_sheet_header(key, ctx, a, b)] = _FORMATS[kind]
-    for key, kind in WHATIF_SHEET_KINDS.items():
-        formats[whatif_text(key, ctx.lang)] = _FORMATS[kind]
-    return formats
-
-
-def _format_by_row(sheet) -> None:
-    """Transposed tables: euro rows (name ending _eur, or differences) with thousands
-    separators, probability rows (p_...) as percentages."""
-    for row in sheet.iter_rows(min_row=2):
-        name = str(row[0].value or "")
-        fmt = SHARE_FORMAT if name.startswith("p_") else None
-        if name.endswith("_eur") or "difference" in name or name.startswith(("ci_", "expected")):
-            fmt = EUR_FORMAT
-        for cell in row[1:]:
-            if fmt and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = fmt
-    sheet.column_dimensions["A"].width = 28
-
-
-def _format_breakdown(sheet) -> None:
-    """Subtotal and total rows of the breakdown in bold."""
-    from openpyxl.styles import Font
-
-    for row in sheet.iter_rows(min_row=2):
-        if any(
-            word in str(row[1].value)
-            for word in ("Subtotal", "Zwischensumme", "(budget +", "(Budget +")
-        ):
-            for cell in row:
-                cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 48
-
-
-def _format_gap(sheet) -> None:
-    """Subtotal and total rows of the gap sheet in bold; wide name columns."""
-    from openpyxl.styles import Font
-
-    bold_names = {gap_text(k, lang) for k in GAP_BOLD_ROWS for lang in ("en", "de")}
-    for row in sheet.iter_rows(min_row=2):
-        if str(row[1].value) in bold_names:
-            for cell in row:
-                cell.font = Font(bold=True)
-    for letter, width in (("A", 22), ("B", 34), ("C", 28)):
-        sheet.column_dimensions[letter].width = width
-
-
-def _format_workbook(book, formats: dict[str, str] | None = None) -> None:
-    """Thousands separators on euro and hour columns, percentages on probabilities, bold
-    headers, sensible widths. `formats` maps readable headers to their number format."""
-    from openpyxl.styles import Font
-
-    formats = formats or {}
-    for sheet in book.worksheets:
-        headers = [str(c.value or "") for c in sheet[1]]
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for index, header in enumerate(headers, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(max(12, len(header) + 2), 48)
-            fmt = formats.get(header) or _raw_format(header)
-            if fmt:
-                for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    for cell in row:
-                        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                            cell.number_format = fmt
-        sheet.freeze_panes = "B2"
-
-
-def _raw_format(header: str) -> str | None:
-    """Number format of a column named as in the analysis frames (e.g. "cost_npv_eur")."""
-    if header.startswith(("p_", "param_")):
-        return None
-    money = header.endswith("_eur") or header in (
-        "value",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "p10",
-        "p50",
-        "p90",
-    )
-    return EUR_FORMAT if money or header.endswith("_hours") else None
 
 
 # -- the whole report -------------------------------------------------------------------------
