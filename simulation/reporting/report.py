@@ -188,10 +188,8 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Budgetkosten (Auszahlungen)",
     },
     "section_risk": {
-        "en": "Risk cost (users' lost time, lost margin, security and compliance losses, "
-        "deferred change)",
-        "de": "Risikokosten (Arbeitszeitverlust, Marge, Sicherheits- und Compliance-Schäden, "
-        "aufgeschobene Änderungen)",
+        "en": "Risk cost (users' lost time, margin, losses, deferred change)",
+        "de": "Risikokosten (Arbeitszeitverlust, Marge, Schäden, Aufschub)",
     },
     "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
     "section_other": {
@@ -209,10 +207,8 @@ TEXT: dict[str, dict[str, str]] = {
         "de": "Ausfallzeit in Stunden (Mittel / P95)",
     },
     "sla_breaches": {"en": "SLA breaches", "de": "SLA-Verstöße"},
-    "no_contract": {
-        "en": "n/a (no provider contract)",
-        "de": "entfällt (kein Dienstleistervertrag)",
-    },
+    "no_contract": {"en": "n/a", "de": "entfällt"},
+    "no_contract_why": {"en": "no provider contract", "de": "kein Dienstleistervertrag"},
     "departures": {"en": "Staff departures", "de": "Personalabgänge"},
     "p_cheapest_budget": {
         "en": "Probability cheapest on budget cost",
@@ -825,10 +821,10 @@ def _other_rows(analysis: Analysis, scenario: str, lang: str) -> list[list[str]]
             format_number(summary["downtime_p95_hours"], lang, 1),
         ]
     )
-    breaches = format_number(summary["sla_breaches_mean"], lang, 1)
+    breaches = [format_number(summary["sla_breaches_mean"], lang, 1), ""]
     if not has_provider(analysis.metadata, scenario):  # no SLA: 0.0 would read as a record
-        breaches = text("no_contract", lang)
-    rows.append([text("sla_breaches", lang), breaches, ""])
+        breaches = [text("no_contract", lang), text("no_contract_why", lang)]
+    rows.append([text("sla_breaches", lang), *breaches])
     rows.append([text("departures", lang), format_number(summary["departures_mean"], lang, 1), ""])
     rows.append([text("largest_costs", lang), "", ""])
     top = analysis.breakdown.loc[scenario].sort_values(ascending=False).head(4)
