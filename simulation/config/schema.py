@@ -246,6 +246,8 @@ class BusinessHours(Strict):
         for i, day in enumerate(self.days):
             if day not in WEEKDAYS:
                 raise ConfigValueError(f"days.{i}", day, f"one of {', '.join(WEEKDAYS)}")
+        if not self.days:
+            raise ConfigValueError("days", [], "at least one weekday (e.g. [mon, tue, wed])")
         if len(set(self.days)) != len(self.days):
             raise ConfigValueError("days", list(self.days), "each weekday at most once")
         if self.end_hour <= self.start_hour:

@@ -32,7 +32,7 @@ def changed_tree(tree: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any
         node: Any = out
         for depth, key in enumerate(keys[:-1]):
             if not isinstance(node, dict) or key not in node:
-                known = ", ".join(sorted(node)) if isinstance(node, dict) else "no keys"
+                known = _some_keys(node)
                 where = ".".join(keys[: depth + 1])
                 raise KeyError(path, f"a key path of the config ('{where}' not found; {known})")
             node = node[key]
@@ -72,3 +72,12 @@ def variant_experiments(
                 f"changes that give a valid config ({key}: {message})",
             ) from None
     return experiments
+
+
+def _some_keys(node: Any, limit: int = 6) -> str:
+    """The keys a mapping has, the first `limit` of them (an error message stays one short line)."""
+    if not isinstance(node, dict):
+        return "no keys"
+    keys = sorted(str(k) for k in node)
+    more = f", … ({len(keys) - limit} more)" if len(keys) > limit else ""
+    return "has " + ", ".join(keys[:limit]) + more
