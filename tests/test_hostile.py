@@ -267,7 +267,10 @@ CASES: dict[str, tuple[Setup, str]] = {
         override(f"{SEV}.effort_hours", {"dist": "lognormal", "mu": 0, "sigma": -1}),
         "sigma",
     ),
-    "dist-missing-parameter": (override(f"{SEV}.effort_hours", {"dist": "pert", "min": 1}), "max"),
+    "dist-missing-parameter": (
+        override(f"{SEV}.effort_hours", {"dist": "pert", "min": 1}),
+        "missing parameter",
+    ),
     "dist-overflow": (
         override(f"{SEV}.effort_hours", {"dist": "lognormal", "mu": 800, "sigma": 1}),
         "effort",

@@ -36,7 +36,7 @@ _PACKAGES = ("numpy", "scipy", "simpy", "pandas", "pyarrow", "pydantic", "matplo
 #: counted as an earlier run's output nor removed by --force.
 _OTHER_COMMANDS = ("sensitivity",)
 #: What itsim writes into a results folder; --force removes only a folder made of these.
-_OUTPUT_SUFFIXES = (".parquet", ".json", ".csv", ".png", ".pdf", ".xlsx", ".txt", ".tmp")
+_OUTPUT_SUFFIXES = (".parquet", ".json", ".csv", ".png", ".pdf", ".xlsx", ".tmp")
 
 
 def versions() -> dict[str, str]:

@@ -634,15 +634,14 @@ def bulk_range(values: np.ndarray, two_sided: bool = False) -> tuple[float, floa
 def beyond_note(values: np.ndarray, lo: float, hi: float, lang: str) -> str:
     """'3 futures beyond €12.0m (maximum €25.0m)' for the values outside [lo, hi]; '' if none."""
     notes = []
-    above, below = values[values > hi], values[values < lo]
-    if above.size:
-        notes.append(label("beyond_above", lang, n=format_number(above.size, lang),
-                           edge=format_eur_short(hi, lang),
-                           extreme=format_eur_short(float(above.max()), lang)))  # fmt: skip
-    if below.size:
-        notes.append(label("beyond_below", lang, n=format_number(below.size, lang),
-                           edge=format_eur_short(lo, lang),
-                           extreme=format_eur_short(float(below.min()), lang)))  # fmt: skip
+    for key, outside, edge, extreme in (
+        ("beyond_above", values[values > hi], hi, np.max),
+        ("beyond_below", values[values < lo], lo, np.min),
+    ):
+        if outside.size:
+            count, edge_text = format_number(outside.size, lang), format_eur_short(edge, lang)
+            far = format_eur_short(float(extreme(outside)), lang)
+            notes.append(label(key, lang, n=count, edge=edge_text, extreme=far))
     return "; ".join(notes)
 
 
