@@ -16,6 +16,7 @@ from simulation.analysis.sensitivity import (
     one_at_a_time,
     sobol_cost,
     sobol_indices,
+    sobol_readability,
     spider,
     sweep_model,
     tornado_model,
@@ -60,6 +61,63 @@ def test_sobol_indices_of_the_ishigami_function():
 def test_sobol_needs_a_power_of_two():
     with pytest.raises(ValueError, match="power of two"):
         sobol_indices(ishigami, ["x1", "x2", "x3"], n=100)
+
+
+def sobol_table(first, total, half_width) -> pd.DataFrame:
+    first, total = np.asarray(first, float), np.asarray(total, float)
+    return pd.DataFrame(
+        {
+            "parameter": [f"p{i}" for i in range(first.size)],
+            "first_order": first,
+            "first_ci_low": first - half_width,
+            "first_ci_high": first + half_width,
+            "total_order": total,
+            "total_ci_low": total - half_width,
+            "total_ci_high": total + half_width,
+        }
+    )
+
+
+def test_sobol_estimates_that_break_what_indices_are_are_unreadable():
+    # as seen at small n: first-order indices sum to 1.28 and exceed total-order for 4 of 8
+    first = [0.40, 0.30, 0.20, 0.15, 0.10, 0.08, 0.03, 0.02]
+    total = [0.30, 0.45, 0.15, 0.30, 0.05, 0.12, 0.01, 0.10]
+    verdict = sobol_readability(sobol_table(first, total, 0.2), n=32)
+    assert not verdict.readable
+    assert verdict.reasons == ("first_order_sum", "first_above_total", "wide_intervals")
+    assert verdict.first_order_sum == pytest.approx(1.28)
+    assert (verdict.first_above_total, verdict.parameters) == (4, 8)
+    assert verdict.widest_half_width == pytest.approx(0.2)
+    # the largest error is the sum's excess over 1; errors shrink as 1/sqrt(n):
+    # 32 x (0.28 / 0.05)^2 = 1003.5 base samples, as a power of two 1024
+    assert verdict.error == pytest.approx(0.28)
+    assert verdict.sample_factor == pytest.approx((0.28 / 0.05) ** 2)
+    assert verdict.recommended_n == 1024
+    assert sobol_readability(sobol_table(first, total, 0.2)).recommended_n is None
+
+
+def test_consistent_narrow_sobol_estimates_are_readable():
+    verdict = sobol_readability(sobol_table([0.5, 0.3, 0.1], [0.55, 0.32, 0.1], 0.03), n=1024)
+    assert verdict.readable
+    assert verdict.reasons == ()
+    assert verdict.first_above_total == 0
+    assert (verdict.sample_factor, verdict.recommended_n) == (1.0, 1024)
+    wide = sobol_readability(sobol_table([0.5, 0.3, 0.1], [0.55, 0.32, 0.1], 0.1), n=1024)
+    assert wide.reasons == ("wide_intervals",)
+    assert wide.recommended_n == 4096  # (0.1 / 0.05)^2 = 4 times the base samples
+
+
+def test_the_recommended_sample_size_settles_the_ishigami_indices():
+    small = sobol_indices(ishigami, ["x1", "x2", "x3"], n=256, seed=3)
+    verdict = sobol_readability(small, n=256)
+    assert "wide_intervals" in verdict.reasons
+    assert 256 < verdict.recommended_n <= 2**13
+    large = sobol_indices(ishigami, ["x1", "x2", "x3"], n=verdict.recommended_n, seed=4)
+    settled = sobol_readability(large, n=verdict.recommended_n)
+    # the half-width read at n = 256 is itself an estimate (bootstrap of 256 samples), so the
+    # 1/sqrt(n) extrapolation lands near the target, not on it: within half again
+    assert settled.widest_half_width < 1.5 * 0.05
+    assert settled.widest_half_width < verdict.widest_half_width / 2
 
 
 def test_tornado_order_of_a_linear_model():

@@ -173,6 +173,89 @@ def sobol_cost(n: int, d: int) -> int:
     return n * (d + 2)
 
 
+@dataclass(frozen=True)
+class SobolReadability:
+    """Whether Sobol estimates can be read, why not, and how many base samples would settle
+    them (`sobol_readability`)."""
+
+    readable: bool
+    n: int | None  # base samples the estimates come from (None: not known)
+    parameters: int
+    first_order_sum: float
+    first_above_total: int  # parameters whose first-order index exceeds their total-order index
+    widest_half_width: float  # of the intervals of both indices (NaN without intervals)
+    error: float  # the largest error the estimates show (see `sobol_readability`)
+    sample_factor: float  # times the base samples that would bring the error to the target
+    recommended_n: int | None  # n × sample_factor as a power of two (n if readable)
+    reasons: tuple[str, ...]  # of "first_order_sum", "first_above_total", "wide_intervals"
+
+
+def sobol_readability(
+    table: pd.DataFrame, n: int | None = None, half_width: float = 0.05
+) -> SobolReadability:
+    """Whether the Sobol indices of `sobol_indices` (n base samples) are precise enough to read.
+
+    Indices are shares of the variance: the first-order indices sum to at most 1 and none
+    exceeds its total-order index. Estimates from too few samples break both (a first-order
+    sum of 1.28, first-order above total-order for half the parameters) and have wide
+    intervals. They are unreadable when the first-order sum exceeds 1 by more than
+    `half_width`, a first-order index exceeds its total-order index by more than `half_width`,
+    or an interval reaches further than ±`half_width` (reasons "first_order_sum",
+    "first_above_total", "wide_intervals"; `first_above_total` counts every parameter whose
+    first-order index is the larger, as the bars show it).
+
+    The error is the largest of the widest interval half-width, the first-order sum's excess
+    over 1 and the largest excess of a first-order over its total-order index. Errors shrink as
+    1/sqrt(n), so `sample_factor` = (error / half_width)² times the base samples bring it to
+    ±`half_width`; `recommended_n` is n times that, rounded up to a power of two (as
+    `sobol_indices` needs). More replications per design point reduce simulation noise too,
+    but not the sampling error of the indices. At very small n the bootstrap intervals are
+    themselves unstable (reaching past 1), so the recommendation is then a generous bound.
+    """
+    if half_width <= 0:
+        raise ValueError(f"half_width (={half_width}) must be > 0")
+
+    def column(name: str) -> np.ndarray:
+        return table[name].to_numpy(float) if name in table else np.full(len(table), np.nan)
+
+    first, total = column("first_order"), column("total_order")
+    widths = np.concatenate(
+        [
+            (column("first_ci_high") - column("first_ci_low")) / 2,
+            (column("total_ci_high") - column("total_ci_low")) / 2,
+        ]
+    )
+    widths = widths[np.isfinite(widths)]
+    widest = float(widths.max()) if widths.size else math.nan
+    first_sum = float(np.nansum(first))
+    excess = first - total
+    excess = excess[np.isfinite(excess)]
+    above = float(excess.max()) if excess.size else 0.0
+    checks = (
+        ("first_order_sum", first_sum - 1.0),
+        ("first_above_total", above),
+        ("wide_intervals", widest if widths.size else 0.0),
+    )
+    reasons = tuple(name for name, error in checks if error > half_width)
+    error = max(max(e for _, e in checks), 0.0)
+    factor = max((error / half_width) ** 2, 1.0) if reasons else 1.0
+    recommended = None
+    if n is not None:
+        recommended = n if not reasons else 2 ** math.ceil(math.log2(n * factor) - 1e-9)
+    return SobolReadability(
+        readable=not reasons,
+        n=n,
+        parameters=len(table),
+        first_order_sum=first_sum,
+        first_above_total=int((excess > 0).sum()),
+        widest_half_width=widest,
+        error=error,
+        sample_factor=factor,
+        recommended_n=recommended,
+        reasons=reasons,
+    )
+
+
 def find_break_even(
     x: Sequence[float],
     difference: Sequence[float],
