@@ -1,7 +1,8 @@
-"""Errors a user can act on: one line naming file, key path, value and expectation."""
+"""Errors a user can act on: one line per mistake naming file, key path, value and expectation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -11,22 +12,70 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: Lines of a ConfigError at most: the rest is counted in a last line ("… and N more errors").
+MAX_ERROR_LINES = 50
+
+
 class ConfigError(Exception):
-    """Invalid configuration; its message is one line for the user (CLI exit code 2)."""
+    """Invalid configuration (CLI exit code 2): one line for the user per mistake.
+
+    A single mistake is one line naming file, key path, value and expectation; `str()` is that
+    line. `ConfigError.collected` gathers every mistake of a file into one exception whose
+    `str()` is one such line per mistake (joined with newlines, at most MAX_ERROR_LINES of them
+    and a last line counting the rest); `file`, `path`, `value` and `expected` are the first's.
+    """
 
     def __init__(self, file: str | None, path: str, value: Any, expected: str) -> None:
         self.file = file
         self.path = path
         self.value = value
         self.expected = expected
+        self.others: tuple[ConfigError, ...] = ()
+        self.omitted = 0
         super().__init__(self.one_line())
 
+    @classmethod
+    def collected(cls, errors: Sequence[ConfigError], limit: int = MAX_ERROR_LINES) -> ConfigError:
+        """One exception for several mistakes, in the given order, each line once."""
+        unique: dict[str, ConfigError] = {}
+        for error in errors:
+            for one in error.errors:
+                unique.setdefault(one.one_line(), one)
+        found = list(unique.values())
+        if not found:
+            raise ValueError("ConfigError.collected needs at least one error")
+        first = found[0]
+        error = cls(first.file, first.path, first.value, first.expected)
+        error.others = tuple(found[1:limit])
+        error.omitted = max(0, len(found) - limit)
+        error.args = ("\n".join(error.lines()),)
+        return error
+
+    @property
+    def errors(self) -> tuple[ConfigError, ...]:
+        """Every mistake reported, the first being this exception's own fields."""
+        if not self.others:
+            return (self,)
+        return (ConfigError(self.file, self.path, self.value, self.expected), *self.others)
+
     def one_line(self) -> str:
+        """The first mistake as one line: file, key path, value and expectation."""
         where = f"{self.file}: " if self.file else ""
         key = self.path or "<top level>"
         if self.value is _NO_VALUE:
             return f"{where}{key}: {self.expected}"
         return f"{where}{key}: {short_repr(self.value)} — expected {self.expected}"
+
+    def lines(self) -> list[str]:
+        """One complete line per mistake, and a last line counting those left out."""
+        lines = [self.one_line(), *(other.one_line() for other in self.others)]
+        if self.omitted:
+            where = f"{self.file}: " if self.file else ""
+            plural = "s" if self.omitted > 1 else ""
+            lines.append(
+                f"{where}… and {self.omitted} more error{plural} (fix these and validate again)"
+            )
+        return lines
 
 
 class _NoValue:

@@ -169,13 +169,6 @@ INVALID = [
         id="wrong-type",
     ),
     pytest.param(
-        {"company": {"employees": "many", "loaded_hourly_cost_eur": "cheap"}},
-        "company.employees",
-        "'many'",
-        r"integer.*\(and 1 more error\)$",
-        id="wrong-types-two-errors",
-    ),
-    pytest.param(
         {"simulaton": {"runs": 3}},
         "simulaton",
         None,

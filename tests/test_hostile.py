@@ -1,12 +1,13 @@
-"""Hostile and careless inputs: every one is refused with exit code 2 and one line.
+"""Hostile and careless inputs: every one is refused with exit code 2 and one line per mistake.
 
 The corpus covers YAML that is broken, binary, huge or malicious, values of the wrong type, size
 or range, distributions that make no sense or allow impossible values, references to things that
 do not exist, and bad command lines and results folders. Each case must give exit code 2, one
-line on stderr that names the file or flag, the key path and what was expected, no traceback,
-and no results folder. Cases that could exhaust memory or time run in a child process with a
-memory limit and a timeout. A property-based test mutates the reference config at random and
-asserts that the loader accepts the result or refuses it in one line, never anything else.
+line on stderr per mistake (one mistake in most cases) that names the file or flag, the key path
+and what was expected, no traceback, and no results folder. Cases that could exhaust memory or
+time run in a child process with a memory limit and a timeout. A property-based test mutates the
+reference config at random and asserts that the loader accepts the result or refuses it with
+complete one-line messages naming the file, never anything else.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 
 from simulation.cli import main
 from simulation.config.loader import experiment_from_dict, load_tree
-from simulation.errors import ConfigError
+from simulation.errors import MAX_ERROR_LINES, ConfigError
 from simulation.montecarlo.store import check_output_column
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -367,6 +368,13 @@ CASES: dict[str, tuple[Setup, str]] = {
         "sensitivity",
     ),
     "cli-sensitivity-method": (argv("sensitivity", str(DEFAULT), "--method", "guess"), "--method"),
+    "cli-init-exists": (files({"c.yaml": "name: mine\n"}, "init", "{tmp}/c.yaml"), "--force"),
+    "cli-init-service": (argv("init", "{tmp}/n.yaml", "--services", "desk,mail"), "--services"),
+    "cli-init-in-house": (
+        argv("init", "{tmp}/n.yaml", "--services", "desk", "--in-house", "apps"),
+        "--in-house",
+    ),
+    "cli-init-not-yaml": (argv("init", "{tmp}/n.txt"), ".yaml"),
     # -- results folders for `itsim report` -------------------------------------------------
     "report-missing-folder": (argv("report", "{tmp}/none"), "RESULTS_DIR"),
     "report-a-file": (files({"f.txt": "x"}, "report", "{tmp}/f.txt"), "RESULTS_DIR"),
@@ -387,13 +395,23 @@ def _run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int,
     return code, capsys.readouterr().err
 
 
-def assert_refused(code: int, err: str, fragment: str) -> None:
-    """Exit code 2 and exactly one line that names what is wrong, no traceback."""
+# Cases with several mistakes at once, and the lines they give (one per mistake).
+SEVERAL_MISTAKES = {
+    "yaml-empty": 4,  # company, services, staff, scenarios
+    "yaml-comments-only": 4,
+    "missing-required": 5,  # company.employees and .loaded_hourly_cost_eur, and the three
+}
+
+
+def assert_refused(code: int, err: str, fragment: str, count: int = 1) -> None:
+    """Exit code 2 and `count` lines (one per mistake), the first naming what is wrong, no
+    traceback."""
     lines = err.strip().splitlines()
     assert code == 2, f"exit {code}: {err!r}"
-    assert len(lines) == 1, f"expected one line, got {err!r}"
-    assert lines[0].startswith("itsim"), lines[0]
-    assert "error:" in lines[0], lines[0]
+    assert len(lines) == count, f"expected {count} line(s), got {err!r}"
+    for line in lines:
+        assert line.startswith("itsim"), line
+        assert "error:" in line, line
     assert "Traceback" not in err
     assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
 
@@ -411,7 +429,7 @@ def test_hostile_input_is_refused_in_one_line(
     before = sorted(p.name for p in tmp_path.rglob("*"))
     monkeypatch.chdir(tmp_path)
     code, err = _run_main(args, capsys)
-    assert_refused(code, err, fragment)
+    assert_refused(code, err, fragment, SEVERAL_MISTAKES.get(case, 1))
     after = sorted(p.name for p in tmp_path.rglob("*"))
     assert after == before, "nothing may be written"  # no results folder, no report folder
 
@@ -466,7 +484,7 @@ def test_resource_exhaustion_is_refused_quickly_with_bounded_memory(
     assert not (tmp_path / "results").exists()
 
 
-# -- property: any mutation of a valid config is accepted or refused in one line -------------
+# -- property: any mutation of a valid config is accepted or refused, one line per mistake ---
 
 _TREE = load_tree(DEFAULT)[0]
 
@@ -524,7 +542,7 @@ def _mutate(tree: dict, path: tuple, value: Any, delete: bool) -> dict:
         st.tuples(st.sampled_from(PATHS), VALUES, st.booleans()), min_size=1, max_size=3
     )
 )
-def test_mutated_configs_are_accepted_or_refused_in_one_line(mutations) -> None:
+def test_mutated_configs_are_accepted_or_refused_in_one_line_per_mistake(mutations) -> None:
     tree = _TREE
     for path, value, delete in mutations:
         tree = _mutate(tree, path, value, delete)
@@ -532,13 +550,25 @@ def test_mutated_configs_are_accepted_or_refused_in_one_line(mutations) -> None:
         experiment = experiment_from_dict(tree, "mutated.yaml")
         check_output_column(experiment, "mutated.yaml")
     except ConfigError as exc:
-        message = str(exc)
-        assert "\n" not in message
-        assert message.startswith("mutated.yaml: ")
-        assert len(message) < 400
+        _assert_complete_lines(str(exc), exc.lines(), exc.one_line(), exc.omitted)
     else:
         assert experiment.simulation.runs >= 1
         assert all(math.isfinite(v) for v in _numbers(experiment.model_dump(warnings=False)))
+
+
+def _assert_complete_lines(message: str, lines: list[str], first: str, omitted: int) -> None:
+    """One complete line per mistake, each naming the file, its key path and the expectation;
+    each once, at most MAX_ERROR_LINES and a last line counting those left out."""
+    assert message.split("\n") == lines
+    assert lines[0] == first
+    assert len(lines) == len(set(lines)), "each mistake once"
+    assert len(lines) <= MAX_ERROR_LINES + (1 if omitted else 0)
+    for i, line in enumerate(lines):
+        assert line.startswith("mutated.yaml: "), line
+        assert "\r" not in line
+        assert len(line) < 400, line
+        if not (omitted and i == len(lines) - 1):  # the last may count those left out
+            assert len(line.removeprefix("mutated.yaml: ").split(": ", 1)) == 2, line
 
 
 def _numbers(tree: Any) -> list[float]:

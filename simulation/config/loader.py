@@ -142,53 +142,145 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _config_error(exc: ValidationError, origins: Origins, file: str) -> ConfigError:
-    errors = exc.errors()
-    first = errors[0]
-    loc = tuple(str(part) for part in first["loc"])
-    value = first.get("input", NO_VALUE)
-    ctx = first.get("ctx") or {}
+def _config_error(
+    exc: ValidationError, origins: Origins, file: str, tree: Any = None
+) -> ConfigError:
+    """Every mistake pydantic found, one line each, in key-path order.
+
+    The order is pydantic's: sections and keys in the schema's order (that of configs/default.yaml
+    and the README's table of defaults), entries of a mapping in the file's order, unknown keys of
+    a mapping after its known ones; a mapping's own checks (e.g. shares summing to 1) run only
+    when its keys are valid. Where a key takes one of several forms (`roles: auto` or a mapping)
+    the line names the form the value was meant to have; a misspelt required key gives one line
+    (the unknown key, with the key it is close to), not also one for the key it lacks.
+    """
+    located = _without_union_tags(exc.errors(), tree)
+    meant = {(*loc[:-1], key) for e, loc in located if (key := _meant_key(e, loc))}
+    return ConfigError.collected(
+        [
+            _one_error(e, loc, origins, file)
+            for e, loc in located
+            if not (e["type"] == "missing" and loc in meant)  # a typo: one line, not two
+        ]
+    )
+
+
+def _meant_key(error: Any, loc: tuple[str, ...]) -> str | None:
+    """The known key an unknown key is close to (the key the user meant to write), if any."""
+    if error["type"] != "extra_forbidden":
+        return None
+    model = _model_at(loc[:-1])
+    close = difflib.get_close_matches(
+        loc[-1], list(model.model_fields) if model else [], n=1, cutoff=0.6
+    )
+    return close[0] if close else None
+
+
+def _one_error(error: Any, loc: tuple[str, ...], origins: Origins, file: str) -> ConfigError:
+    """One pydantic error as a ConfigError naming file, key path, value and expectation."""
+    value = error.get("input", NO_VALUE)
+    ctx = error.get("ctx") or {}
     inner = ctx.get("error")
     if isinstance(inner, ConfigValueError):
         loc = loc + tuple(p for p in inner.subpath.split(".") if p)
         value = inner.value
         expected = inner.expected
-    elif first["type"] == "extra_forbidden":
+    elif error["type"] == "extra_forbidden":
         model = _model_at(loc[:-1])
         known = list(model.model_fields) if model else []
         close = difflib.get_close_matches(loc[-1], known, n=1, cutoff=0.6)
         expected = "a known key" + (f"; did you mean '{close[0]}'?" if close else "")
         if known and not close:
             expected += f" (one of {', '.join(known)})"
-        value = loc[-1]
         return ConfigError(
             _file_for(loc, origins, file),
             ".".join(loc),
             NO_VALUE,
             f"unknown key '{loc[-1]}' — expected {expected}",
         )
-    elif first["type"] == "missing":
+    elif error["type"] == "missing":
         return ConfigError(
             _file_for(loc[:-1], origins, file), ".".join(loc), NO_VALUE, "required key is missing"
         )
     else:
-        expected = _expectation(first)
-    more = len(errors) - 1
-    if more:
-        expected += f" (and {more} more error{'s' if more > 1 else ''})"
+        expected = error.get("_expected") or _expectation(error)
     return ConfigError(_file_for(loc, origins, file), ".".join(loc), value, expected)
+
+
+#: Errors whose last key path part names a key that is absent from the input.
+_KEY_ERRORS = ("missing", "extra_forbidden")
+
+
+def _without_union_tags(errors: list[Any], tree: Any) -> list[tuple[Any, tuple[str, ...]]]:
+    """Each error with its key path in the config, without pydantic's union-branch tags.
+
+    A value that may take several forms (`roles: auto` or a mapping of headcounts) gives one
+    error per form, under a tag such as `dict[str,constrained-int]` that is no key of the
+    config. When the value went deeper into one form (a mapping with a bad headcount), only that
+    form's errors are kept; when it fits no form at all, the forms' expectations become one line
+    ("a valid dictionary or 'auto'").
+    """
+    located: list[tuple[Any, tuple[str, ...], tuple[str, ...] | None]] = []
+    for error in errors:
+        loc, branch_at = _config_path(error, tree)
+        located.append((error, loc, branch_at))
+    deeper = {at for _, loc, at in located if at is not None and len(loc) > len(at)}
+    out: list[tuple[Any, tuple[str, ...]]] = []
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
+    for error, loc, at in located:
+        if at is None:
+            out.append((error, loc))
+        elif at in deeper:
+            if len(loc) > len(at):
+                out.append((error, loc))
+        elif at in merged:
+            first = merged[at]
+            first["_expected"] = f"{first['_expected']} or {_expectation(error)}"
+        else:
+            first = dict(error, _expected=_expectation(error))
+            merged[at] = first
+            out.append((first, loc))
+    return out
+
+
+def _has(node: Any, part: Any) -> bool:
+    """Whether the mapping or list `node` has the key or index `part`."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _config_path(error: Any, tree: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """The error's key path in the config tree, and where a union-branch tag was dropped."""
+    if tree is None:
+        return tuple(str(part) for part in error["loc"]), None
+    loc: list[str] = []
+    branch_at: tuple[str, ...] | None = None
+    node: Any = tree
+    parts = error["loc"]
+    for i, part in enumerate(parts):
+        if _has(node, part):
+            node = node[part]
+        elif i == len(parts) - 1 and error["type"] in _KEY_ERRORS:
+            pass  # a key the config lacks or should not have
+        else:  # a tag of pydantic's: which form of a union the value was checked against
+            branch_at = tuple(loc) if branch_at is None else branch_at
+            continue
+        loc.append(str(part))
+    return tuple(loc), branch_at
 
 
 def load_config(path: str | Path) -> tuple[Experiment, dict[str, Any]]:
     """Load, merge and validate a config file; return the Experiment and the merged YAML tree.
 
-    Raises ConfigError with a one-line message naming file, key path, value and expectation.
+    Raises ConfigError with one line per mistake naming file, key path, value and expectation
+    (every mistake of the schema at once; the checks across sections then report alone).
     """
     tree, origins = load_tree(path)
     try:
         experiment = Experiment.model_validate(tree)
     except ValidationError as exc:
-        raise _config_error(exc, origins, str(path)) from None
+        raise _config_error(exc, origins, str(path), tree) from None
     _check_sensitivity(experiment, origins, str(path))
     _check_variants(experiment, tree, str(path))
     return experiment, tree
@@ -204,7 +296,7 @@ def experiment_from_dict(tree: dict[str, Any], source: str = "<dict>") -> Experi
     try:
         experiment = Experiment.model_validate(tree)
     except ValidationError as exc:
-        raise _config_error(exc, {}, source) from None
+        raise _config_error(exc, {}, source, tree) from None
     _check_sensitivity(experiment, {}, source)
     _check_variants(experiment, tree, source)
     return experiment

@@ -39,7 +39,7 @@ class ScenarioSpec(Strict):
     roles: dict[str, Role]
     team: Team
     providers: dict[str, Provider]
-    security: Security
+    security: Security | None  # None: no security incidents (for any option)
     change: Change
     compliance: Compliance
 
@@ -74,7 +74,10 @@ def scenario_spec(experiment: Experiment, name: str) -> ScenarioSpec:
         },
         team=scenario.team.model_copy(update={"roles": team_roles}),
         providers={
-            p: _used_contracts(experiment.providers[p], p, scenario.sourcing)
+            p: _without_security(
+                _used_contracts(experiment.providers[p], p, scenario.sourcing),
+                experiment.security,
+            )
             for p in sorted(used_providers)
         },
         security=_security_as_sourced(experiment.security, scenario.sourcing),
@@ -92,12 +95,20 @@ def _as_sourced(service: Service, source: str) -> Service:
     return service.model_copy(update={"internal_costs": InternalCosts()})
 
 
-def _security_as_sourced(security: Security, sourcing: dict[str, str]) -> Security:
+def _security_as_sourced(security: Security | None, sourcing: dict[str, str]) -> Security | None:
     """With security operations at a provider, the in-house base rate plays no part (the
     provider's rate does); the knowledge effect applies to whichever team runs security."""
-    if sourcing.get(security.operations_service) == INTERNAL:
+    if security is None or sourcing.get(security.operations_service) == INTERNAL:
         return security
     return security.model_copy(update={"incidents_per_year_internal": 0.0})
+
+
+def _without_security(provider: Provider, security: Security | None) -> Provider:
+    """Without a `security` section no option has security incidents: a provider's rate plays
+    no part either (as the in-house rate, it is no parameter of the scenario then)."""
+    if security is not None:
+        return provider
+    return provider.model_copy(update={"security_incidents_per_year": 0.0})
 
 
 def _used_contracts(provider: Provider, pid: str, sourcing: dict[str, str]) -> Provider:

@@ -453,6 +453,7 @@ class DeliveryRules(Strict):
 
 class Role(Strict):
     name: str | None = None
+    name_de: str | None = None  # the role's name in German reports
     skills: tuple[str, ...] = Field(min_length=1)
     annual_salary_eur: NonNegParam
     cost_category: CostCategory = CostCategory.PERSONNEL
@@ -624,6 +625,7 @@ class Team(DeliveryRules):
 
 class Scenario(Strict):
     description: str = ""
+    description_de: str | None = None  # the description in German reports
     label: str | None = None
     label_de: str | None = None
     sourcing: dict[str, str]
@@ -762,6 +764,21 @@ class SensitivitySettings(Strict):
         return self
 
 
+#: Top-level sections a config may leave out or set to null, and what that means. Absence
+#: means the same for every option, in house or at a provider: that mechanism adds nothing.
+OPTIONAL_SECTIONS: dict[str, str] = {
+    "name": "'experiment'",
+    "description": "empty",
+    "simulation": "the defaults of its keys",
+    "roles": "no roles: only options without an in-house team validate",
+    "providers": "no provider: every scenario runs every service in house",
+    "security": "no security incidents for any option",
+    "change": "the defaults of its keys: unmet in-house change work is bought at 0 EUR/h",
+    "compliance": "no compliance losses for any option (loss per event 0 EUR)",
+    "sensitivity": "no sensitivity analysis (`itsim sensitivity` refuses the config)",
+}
+
+
 def _unknown_key_hint(key: str, known: Any) -> str:
     import difflib
 
@@ -780,17 +797,39 @@ class Experiment(Strict):
     staff: StaffPolicy
     roles: dict[str, Role] = {}
     providers: dict[str, Provider] = {}
-    security: Security = Security()
+    # None (left out, or null): no security incidents for any option, in house or at a provider
+    # (providers' `security_incidents_per_year` play no part then)
+    security: Security | None = None
     change: Change = Change()
     compliance: Compliance = Compliance()
     scenarios: dict[str, Scenario] = Field(min_length=1)
     sensitivity: SensitivitySettings | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _null_sections(cls, data: Any) -> Any:
+        """A section set to null is a section left out: its defaults (see OPTIONAL_SECTIONS)."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (v is None and k in OPTIONAL_SECTIONS)}
+        return data
+
+    def scenario_label(self, name: str, lang: str = "en") -> str:
+        """A scenario's display label: in German `label_de`, else `label`, else its name."""
+        scenario = self.scenarios[name]
+        return (scenario.label_de if lang == "de" else None) or scenario.label or name
+
+    def scenario_labels(self, names, lang: str = "en") -> dict[str, str]:
+        """Display labels of the scenarios `names` in `lang` (see `scenario_label`)."""
+        return {name: self.scenario_label(name, lang) for name in names}
+
     @model_validator(mode="after")
     def _cross_check(self) -> Experiment:
         for pid, provider in self.providers.items():
             self._check_provider(pid, provider)
-        self._require_service("security.operations_service", self.security.operations_service)
+        if self.security is not None:
+            self._require_service("security.operations_service", self.security.operations_service)
+            for sid in self.security.affected_services:
+                self._require_service(f"security.affected_services.{sid}", sid)
         for role, count in self.company.current_team.items():
             if role not in self.roles:
                 raise ConfigValueError(
@@ -800,8 +839,6 @@ class Experiment(Strict):
                 )
             if count < 0:
                 raise ConfigValueError(f"company.current_team.{role}", count, "a headcount >= 0")
-        for sid in self.security.affected_services:
-            self._require_service(f"security.affected_services.{sid}", sid)
         for name, scenario in self.scenarios.items():
             self._check_scenario(name, scenario)
         if self.sensitivity is not None:
@@ -927,7 +964,7 @@ class Experiment(Strict):
         if needs_vm and "vendor_management" not in skills:
             raise ConfigValueError(
                 f"{at}.team.roles",
-                dict(scenario.team.roles),
+                dict(roles),  # as sized, when `roles: auto`
                 "someone with skill 'vendor_management' (contracts need vendor-management hours)",
             )
 

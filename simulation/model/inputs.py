@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.config.distributions import Distribution
+from simulation.config.distributions import Distribution, Fixed
 from simulation.config.scenario import ScenarioSpec
 from simulation.config.schema import (
     INTERNAL,
@@ -592,6 +592,15 @@ def _providers(spec: ScenarioSpec) -> dict[str, ProviderInput]:
 
 def _security(spec: ScenarioSpec, service_ids: tuple[str, ...]) -> SecurityInput:
     security = spec.security
+    if security is None:  # no `security` section: no incidents, whoever runs the services
+        return SecurityInput(
+            service=0,
+            incidents_per_year=0.0,
+            knowledge_effect=0.0,
+            loss_eur=Fixed(0.0),
+            downtime_hours=Fixed(0.0),
+            affected=(),
+        )
     operator = spec.sourcing[security.operations_service]
     if operator == INTERNAL:
         rate = float(security.incidents_per_year_internal)
