@@ -36,20 +36,24 @@ def structural_grid(
     seed: int,
     jobs: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_variant: Callable[[str, int], None] | None = None,
 ) -> pd.DataFrame:
     """Run every variant (`experiments`, the baseline first) for every scenario on CRN.
 
     All variants draw their uncertain parameters from one design over the union of their
     parameter paths, so a parameter shared by two variants takes the same value in replication r
-    of both.
+    of both. Progress: `on_progress(model runs)` (replications times scenarios) and
+    `on_variant(name, n)` as n replications of variant `name`, each of every scenario, complete;
+    variants run in their order.
     """
     scenarios = tuple(scenarios)
     plans = [RunPlan(exp, scenarios, runs, seed) for exp in experiments.values()]
     paths = sorted({p for plan in plans for p in scenario_paths(plan.specs())})
     sampling = next(iter(experiments.values())).simulation.sampling
     design = ParameterDesign(paths, sampling, seed, runs)
-    frame = run_variants([(plan, design) for plan in plans], jobs, on_progress)
     names = list(experiments)
+    on_pair = (lambda i, n: on_variant(names[i], n)) if on_variant else None
+    frame = run_variants([(plan, design) for plan in plans], jobs, on_progress, on_pair)
     frame["variant"] = frame["point"].map(dict(enumerate(names)))
     return grid_table(frame, names, scenarios)
 

@@ -217,16 +217,17 @@ def run_chunks(
     """Yield chunk results as they complete (in completion order, not replication order).
 
     `skip` holds first-replication indices of chunks already done (for resumed runs).
+    `on_progress(n)` is called as each chunk completes with its n replications, each of every
+    scenario of the plan (a chunk runs all scenarios), so the calls add up to `plan.runs`.
     """
     jobs = jobs or default_jobs()
     design = plan.design()
     bounds = [b for b in chunk_bounds(plan.runs, jobs) if not skip or b[0] not in skip]
-    n_scenarios = len(plan.scenarios)
     if jobs == 1 or len(bounds) <= 1:
         for first, last in bounds:
             chunk = run_chunk(plan, design, first, last)
             if on_progress:
-                on_progress((last - first) * n_scenarios)
+                on_progress(last - first)
             yield chunk
         return
     with worker_pool(jobs, _init_worker, (plan, design), _worker_chunk, bounds) as futures:
@@ -237,7 +238,7 @@ def run_chunks(
                 first, last = pending.pop(future)
                 chunk = future.result()
                 if on_progress:
-                    on_progress((last - first) * n_scenarios)
+                    on_progress(last - first)
                 yield chunk
 
 
@@ -273,6 +274,7 @@ def run_variants(
     pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]],
     jobs: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_pair: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Replications 0..runs-1 of every (plan, design) pair, on the same replication streams.
 
@@ -280,6 +282,11 @@ def run_variants(
     scenarios, replications and seed, so that pair i and pair j differ only by what their
     experiments or designs set (common random numbers). Returns the replication rows with a
     `point` column (the index into `pairs`), sorted by point, scenario and replication.
+
+    As each chunk completes, `on_progress(model runs)` is called with its replications times
+    the scenarios (the unit of `analysis.sensitivity.planned_model_runs`) and `on_pair(i, n)`
+    with the pair's index and its n replications, each of every scenario. Pairs are run in
+    their order (a few at a time with several workers).
     """
     jobs = jobs or default_jobs()
     plan = pairs[0][0]
@@ -296,6 +303,8 @@ def run_variants(
         frames.append(frame.assign(point=index))
         if on_progress:
             on_progress(count * n_scenarios)
+        if on_pair:
+            on_pair(index, count)
 
     if jobs == 1 or len(tasks) <= 1:
         for index, first, last in tasks:
@@ -346,6 +355,8 @@ def run_experiment(
     ReplicationError the workers are stopped, the completed chunks are kept (metadata says
     `completed: false`) and the exception is raised again. An interrupt while the folder is
     begun or finished waits until metadata.json tells what the folder holds.
+    `on_progress(n)` is called as n more replications, each of every scenario, complete (the
+    calls add up to `runs`).
     """
     from simulation.montecarlo.store import ResultStore, run_metadata
 
