@@ -1,0 +1,1053 @@
+"""The sensitivity chapter: each method's figure with two to four sentences of what it says.
+
+The numbers come from the tables of `itsim sensitivity` (`analysis.sensitivity`, read back by
+`montecarlo.store.read_sensitivity`); this module only chooses and formats them. One page per
+method present, in the order a board reads them: what moves the result (tornado), what would
+have to be true (break-even), where the cheapest option changes (decision map), structural
+choices, how the result follows each assumption (spider), what explains its variance (Sobol).
+`sensitivity_pages` appends the chapter to an open PDF (the board report's or its own);
+`make_sensitivity_report` re-renders a sensitivity folder's figures and its own short PDF in
+either language without recomputing.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.analysis.sensitivity import sobol_cost, sobol_readability
+from simulation.analysis.structural import answer_changes, preferred
+from simulation.config.variants import BASELINE
+from simulation.files import atomic_path
+from simulation.montecarlo.store import (
+    SENSITIVITY_META,
+    StoredSensitivity,
+    read_sensitivity,
+)
+from simulation.reporting import plots
+from simulation.reporting.labels import (
+    NBSP,
+    format_date,
+    format_eur_short,
+    format_number,
+    format_percent,
+)
+from simulation.reporting.pages import fit_title, image, page, png_of, wrapped
+from simulation.reporting.sensitivity_plots import (
+    describe_output,
+    format_parameter_value,
+    parameter_label,
+    write_sensitivity_figures,
+)
+
+#: Every sentence and heading of the chapter, in English and German.
+SENSITIVITY_TEXT: dict[str, dict[str, str]] = {
+    # -- the standalone PDF ------------------------------------------------------------------------
+    "report_title": {
+        "en": "Sensitivity analysis: what would change the answer",
+        "de": "Sensitivitätsanalyse: Was die Antwort ändern würde",
+    },
+    "subtitle": {
+        "en": "{company} · result: {output} · {runs} simulated futures per design point · {date}",
+        "de": "{company} · Ergebnis: {output} · {runs} simulierte Verläufe je Rechenpunkt · {date}",
+    },
+    "findings": {"en": "Key findings", "de": "Die wichtigsten Ergebnisse"},
+    "finding": {"en": "{title}: {sentence}", "de": "{title}: {sentence}"},
+    "method_note": {
+        "en": "Every method varies assumptions around the configured case on common random "
+        "numbers: each design point sees the same simulated futures, so differences between "
+        "points come from the assumptions, not from chance. The figures and the tables behind "
+        "them are in the sensitivity folder ({folder}).",
+        "de": "Jede Methode variiert Annahmen um den konfigurierten Fall auf gemeinsamen "
+        "Zufallszahlen: Jeder Rechenpunkt sieht dieselben simulierten Verläufe, Unterschiede "
+        "zwischen Punkten stammen also aus den Annahmen, nicht aus dem Zufall. Die Abbildungen "
+        "und die Tabellen dahinter liegen im Sensitivitätsordner ({folder}).",
+    },
+    # -- page titles -------------------------------------------------------------------------------
+    "title_tornado": {
+        "en": "What moves the result most",
+        "de": "Was das Ergebnis am stärksten bewegt",
+    },
+    "title_break_even": {
+        "en": "What would have to be true: the break-even",
+        "de": "Was gelten müsste: die Kostengleichheit",
+    },
+    "title_decision_map": {
+        "en": "Where the cheapest option changes",
+        "de": "Wo die günstigste Option wechselt",
+    },
+    "title_structural": {
+        "en": "Structural choices that could change the answer",
+        "de": "Strukturelle Annahmen, die die Antwort ändern könnten",
+    },
+    "title_spider": {
+        "en": "How the result follows each assumption",
+        "de": "Wie das Ergebnis jeder Annahme folgt",
+    },
+    "title_sobol": {
+        "en": "What explains the uncertainty: Sobol indices",
+        "de": "Was die Unsicherheit erklärt: Sobol-Indizes",
+    },
+    # -- words -------------------------------------------------------------------------------------
+    "quoted": {"en": "“{name}”", "de": "„{name}“"},
+    "and": {"en": "and", "de": "und"},
+    "and_more": {"en": "{n} more", "de": "{n} weitere"},
+    "hours": {"en": "{value} hours", "de": "{value} Stunden"},
+    "million": {"en": "{value} million", "de": "{value} Mio."},
+    "at_p10": {
+        "en": "{parameter} at its P10 ({value})",
+        "de": "{parameter} auf ihrem P10 ({value})",
+    },
+    "at_p90": {
+        "en": "{parameter} at its P90 ({value})",
+        "de": "{parameter} auf ihrem P90 ({value})",
+    },
+    # -- tornado -----------------------------------------------------------------------------------
+    "tornado_top": {
+        "en": "Of the {n} assumptions tested one at a time, {parameter} moves the result most: "
+        "from {low} with the assumption at its P10 ({low_value}) to {high} at its P90 "
+        "({high_value}), a swing of {swing}.",
+        "de": "Von den {n} einzeln untersuchten Annahmen bewegt {parameter} das Ergebnis am "
+        "stärksten: von {low} mit der Annahme auf ihrem P10 ({low_value}) bis {high} auf ihrem "
+        "P90 ({high_value}), eine Spanne von {swing}.",
+    },
+    "tornado_next_two": {
+        "en": "Next come {second} (swing {second_swing}) and {third} ({third_swing}).",
+        "de": "Es folgen {second} (Spanne {second_swing}) und {third} ({third_swing}).",
+    },
+    "tornado_next_one": {
+        "en": "Next comes {second} (swing {second_swing}).",
+        "de": "Es folgt {second} (Spanne {second_swing}).",
+    },
+    "tornado_result": {
+        "en": "The result is {output}; with every assumption at its median it is {baseline}.",
+        "de": "Das Ergebnis ist {output}; mit allen Annahmen auf ihrem Median beträgt es "
+        "{baseline}.",
+    },
+    "tornado_flip_none": {
+        "en": "No single assumption between its P10 and P90 reverses the answer: {winner} stays "
+        "cheaper than {loser}.",
+        "de": "Keine einzelne Annahme zwischen ihrem P10 und P90 kehrt die Antwort um: {winner} "
+        "bleibt günstiger als {loser}.",
+    },
+    "tornado_flip_one": {
+        "en": "One assumption alone reverses the answer: {items}; then {loser} would be cheaper "
+        "than {winner}.",
+        "de": "Eine Annahme allein kehrt die Antwort um: {items}; dann wäre {loser} günstiger "
+        "als {winner}.",
+    },
+    "tornado_flip_many": {
+        "en": "{k} assumptions each reverse the answer on their own: {items}; then {loser} would "
+        "be cheaper than {winner}.",
+        "de": "{k} Annahmen kehren die Antwort jeweils allein um: {items}; dann wäre {loser} "
+        "günstiger als {winner}.",
+    },
+    # -- break-even --------------------------------------------------------------------------------
+    "be_point": {
+        "en": "{a} and {b} cost the same on average when {parameter} is {value} (break-even). "
+        "{cheaper_below} would be cheaper if it were below {value}, {cheaper_above} if it were "
+        "above.",
+        "de": "{a} und {b} kosten im Mittel gleich viel, wenn {parameter} bei {value} liegt "
+        "(Kostengleichheit). {cheaper_below} wäre günstiger, wenn der Wert unter {value} läge, "
+        "{cheaper_above}, wenn er darüber läge.",
+    },
+    "be_none": {
+        "en": "Over the swept range of {parameter} ({start} to {stop}), {cheaper} stays cheaper "
+        "than {dearer} on average: no value in this range makes them cost the same.",
+        "de": "Im untersuchten Bereich von {parameter} ({start} bis {stop}) bleibt {cheaper} im "
+        "Mittel günstiger als {dearer}: Bei keinem Wert in diesem Bereich herrscht "
+        "Kostengleichheit.",
+    },
+    "be_equal": {
+        "en": "{a} and {b} cost the same on average over the whole swept range of {parameter} "
+        "({start} to {stop}).",
+        "de": "{a} und {b} kosten im gesamten untersuchten Bereich von {parameter} ({start} bis "
+        "{stop}) im Mittel gleich viel.",
+    },
+    "be_band": {
+        "en": "How certain: between {low} and {high} the 95% confidence interval of the "
+        "difference includes zero, so there the simulation ({runs} futures per value) cannot "
+        "name the cheaper option.",
+        "de": "Wie sicher: Zwischen {low} und {high} enthält das 95-%-Konfidenzintervall der "
+        "Differenz die Null; dort kann die Simulation ({runs} Verläufe je Wert) die günstigere "
+        "Option nicht sicher benennen.",
+    },
+    "be_band_all": {
+        "en": "How certain: over the whole swept range the 95% confidence interval of the "
+        "difference includes zero, so the simulation ({runs} futures per value) cannot name the "
+        "cheaper option at any value; more futures per value would narrow the interval.",
+        "de": "Wie sicher: Im gesamten untersuchten Bereich enthält das 95-%-Konfidenzintervall "
+        "der Differenz die Null; die Simulation ({runs} Verläufe je Wert) kann die günstigere "
+        "Option bei keinem Wert sicher benennen. Mehr Verläufe je Wert würden das Intervall "
+        "verengen.",
+    },
+    "be_clear": {
+        "en": "How certain: the 95% confidence interval of the difference excludes zero at "
+        "every swept value ({runs} futures per value).",
+        "de": "Wie sicher: Das 95-%-Konfidenzintervall der Differenz schließt die Null bei jedem "
+        "untersuchten Wert aus ({runs} Verläufe je Wert).",
+    },
+    "be_odds": {
+        "en": "{a} is the cheaper of the two in {p_start} of the simulated futures at {start} "
+        "and in {p_stop} at {stop}.",
+        "de": "{a} ist bei {start} in {p_start} der simulierten Verläufe die günstigere der "
+        "beiden Optionen, bei {stop} in {p_stop}.",
+    },
+    # -- decision map ------------------------------------------------------------------------------
+    "dm_one": {
+        "en": "{best} is the cheapest option on average in all {n} combinations of {x} ({x_low} "
+        "to {x_high}) and {y} ({y_low} to {y_high}): within these ranges the two assumptions "
+        "do not change the answer.",
+        "de": "{best} ist in allen {n} Kombinationen von {x} ({x_low} bis {x_high}) und {y} "
+        "({y_low} bis {y_high}) im Mittel die günstigste Option: In diesen Bereichen ändern "
+        "die beiden Annahmen die Antwort nicht.",
+    },
+    "dm_counts": {
+        "en": "Cheapest option on average across the {n} combinations of {x} ({x_low} to "
+        "{x_high}) and {y} ({y_low} to {y_high}): {counts}.",
+        "de": "Im Mittel günstigste Option über die {n} Kombinationen von {x} ({x_low} bis "
+        "{x_high}) und {y} ({y_low} bis {y_high}): {counts}.",
+    },
+    "dm_count": {"en": "{option} in {k}", "de": "{option} in {k}"},
+    "dm_edges": {
+        "en": "Along {x}, with {y} at {y_low}: {low_segments}; at {y_high}: {high_segments}.",
+        "de": "Entlang {x}, bei {y} von {y_low}: {low_segments}; bei {y_high}: {high_segments}.",
+    },
+    "dm_edges_one": {
+        "en": "Along {x}: {segments}.",
+        "de": "Entlang {x}: {segments}.",
+    },
+    "dm_throughout": {"en": "{option} throughout", "de": "{option} durchgehend"},
+    "dm_up_to": {"en": "{option} up to {value}", "de": "{option} bis {value}"},
+    "dm_from": {"en": "{option} from {value}", "de": "{option} ab {value}"},
+    "dm_between": {"en": "{option} from {low} to {high}", "de": "{option} von {low} bis {high}"},
+    "dm_certainty": {
+        "en": "How certain: the option named is the cheapest in {p_low} to {p_high} of the "
+        "{runs} simulated futures per combination; least so at {x_weak} and {y_weak} ({where} "
+        "of the map).",
+        "de": "Wie sicher: Die genannte Option ist je Kombination in {p_low} bis {p_high} der "
+        "{runs} simulierten Verläufe die günstigste; am unsichersten bei {x_weak} und {y_weak} "
+        "({where} in der Karte).",
+    },
+    "dm_where": {"en": "{vertical} {horizontal}", "de": "{vertical} {horizontal}"},
+    "dm_centre": {"en": "centre", "de": "Mitte"},
+    "dm_bottom": {"en": "bottom", "de": "unten"},
+    "dm_middle": {"en": "middle", "de": "Mitte"},
+    "dm_top": {"en": "top", "de": "oben"},
+    "dm_left": {"en": "left", "de": "links"},
+    "dm_across": {"en": "centre", "de": "Mitte"},
+    "dm_right": {"en": "right", "de": "rechts"},
+    # -- structural grid ---------------------------------------------------------------------------
+    "st_none": {
+        "en": "None of the {n} structural variants changes which option is cheapest on average: "
+        "{best} stays ahead in every row.",
+        "de": "Keine der {n} strukturellen Varianten ändert, welche Option im Mittel am "
+        "günstigsten ist: {best} bleibt in jeder Zeile vorn.",
+    },
+    "st_one": {
+        "en": "One of the {n} structural variants would change which option is cheapest on "
+        "average: {variants}.",
+        "de": "Eine der {n} strukturellen Varianten würde ändern, welche Option im Mittel am "
+        "günstigsten ist: {variants}.",
+    },
+    "st_some": {
+        "en": "{k} of the {n} structural variants would change which option is cheapest on "
+        "average: {variants}.",
+        "de": "{k} der {n} strukturellen Varianten würden ändern, welche Option im Mittel am "
+        "günstigsten ist: {variants}.",
+    },
+    "st_variant": {"en": "{variant} ({option})", "de": "{variant} ({option})"},
+    "st_largest": {
+        "en": "{variant} moves the gap between {a} and {b} the most: by {amount} in favour of "
+        "{winner}.",
+        "de": "{variant} verschiebt den Abstand zwischen {a} und {b} am stärksten: um {amount} "
+        "zugunsten von {winner}.",
+    },
+    "st_noise": {
+        "en": "A change of an option's cost between rows of less than about {se} is within "
+        "simulation noise ({runs} futures per cell, the same in every row).",
+        "de": "Ändern sich die Kosten einer Option zwischen zwei Zeilen um weniger als etwa "
+        "{se}, liegt das im Rauschen der Simulation ({runs} Verläufe je Zelle, in jeder Zeile "
+        "dieselben).",
+    },
+    # -- spider ------------------------------------------------------------------------------------
+    "spider_top": {
+        "en": "{parameter} has the steepest line: from its P10 to its P90 ({low_value} to "
+        "{high_value}) the result runs from {low} to {high}.",
+        "de": "{parameter} hat die steilste Linie: Von ihrem P10 bis zu ihrem P90 ({low_value} "
+        "bis {high_value}) reicht das Ergebnis von {low} bis {high}.",
+    },
+    "spider_uneven_upper": {
+        "en": "Its effect is uneven: from P50 to P90 it moves the result {ratio} times as much "
+        "as from P10 to P50.",
+        "de": "Ihre Wirkung ist ungleichmäßig: Von P50 bis P90 bewegt sie das Ergebnis "
+        "{ratio}-mal so stark wie von P10 bis P50.",
+    },
+    "spider_uneven_lower": {
+        "en": "Its effect is uneven: from P10 to P50 it moves the result {ratio} times as much "
+        "as from P50 to P90.",
+        "de": "Ihre Wirkung ist ungleichmäßig: Von P10 bis P50 bewegt sie das Ergebnis "
+        "{ratio}-mal so stark wie von P50 bis P90.",
+    },
+    "spider_flat": {
+        "en": "{k} of the {n} assumptions drawn move the result by less than {small} over their "
+        "whole range.",
+        "de": "{k} der {n} dargestellten Annahmen bewegen das Ergebnis über ihre gesamte "
+        "Bandbreite um weniger als {small}.",
+    },
+    "spider_all": {
+        "en": "Each of the {n} assumptions drawn moves the result by at least {small} over its "
+        "range.",
+        "de": "Jede der {n} dargestellten Annahmen bewegt das Ergebnis über ihre Bandbreite um "
+        "mindestens {small}.",
+    },
+    # -- Sobol -------------------------------------------------------------------------------------
+    "sobol_unreadable": {
+        "en": "At this sample size (n = {n} base points, {runs} futures per point) the Sobol "
+        "estimates are not readable: {reasons}. Read the tornado and the spider instead. As "
+        "the errors shrink with the square root of the sample, readable indices (within ±{target} "
+        "percentage points) need a sobol_n of about {more} (now {n}), some {cost} model runs.",
+        "de": "Bei diesem Stichprobenumfang (n = {n} Basispunkte, {runs} Verläufe je Punkt) "
+        "sind die Sobol-Schätzungen nicht belastbar: {reasons}. Maßgeblich sind daher Tornado "
+        "und Spinnendiagramm. Da die Fehler mit der Wurzel des Stichprobenumfangs schrumpfen, "
+        "erfordern belastbare Indizes (auf ±{target} Prozentpunkte genau) ein sobol_n von "
+        "etwa {more} (derzeit {n}), rund {cost} Modellläufe.",
+    },
+    "sobol_reason_first_order_sum": {
+        "en": "the first-order indices add up to {first_sum}, more than the whole variance",
+        "de": "die Indizes erster Ordnung summieren sich auf {first_sum}, mehr als die gesamte "
+        "Varianz",
+    },
+    "sobol_reason_first_above_total": {
+        "en": "for {above} of the {parameters} assumptions the first-order index exceeds the "
+        "total-order index, which cannot be",
+        "de": "bei {above} der {parameters} Annahmen übersteigt der Index erster Ordnung den "
+        "Totaleffekt-Index, was nicht sein kann",
+    },
+    "sobol_reason_wide_intervals": {
+        "en": "their 95% intervals reach up to ±{half} percentage points",
+        "de": "ihre 95-%-Intervalle reichen bis zu ±{half} Prozentpunkte weit",
+    },
+    "sobol_readable": {
+        "en": "{parameter} explains the largest share of the variance of the result: {first} "
+        "on its own, {total} including its interactions with the other assumptions.",
+        "de": "{parameter} erklärt den größten Teil der Varianz des Ergebnisses: {first} "
+        "allein, {total} einschließlich der Wechselwirkungen mit den anderen Annahmen.",
+    },
+    "sobol_rest": {
+        "en": "On their own, the {n} assumptions studied explain {first_sum} of the variance; "
+        "the rest comes from their interactions, the other assumptions and simulation noise "
+        "(n = {n_base} base points, {runs} futures per point).",
+        "de": "Allein erklären die {n} untersuchten Annahmen {first_sum} der Varianz; der Rest "
+        "stammt aus ihren Wechselwirkungen, den übrigen Annahmen und dem Rauschen der "
+        "Simulation (n = {n_base} Basispunkte, {runs} Verläufe je Punkt).",
+    },
+}
+
+#: The chapter's methods in reading order, with the file stem of each one's figure.
+CHAPTER: tuple[tuple[str, str], ...] = (
+    ("tornado", "tornado"),
+    ("break_even", "break_even"),
+    ("decision_map", "decision_map"),
+    ("structural", "structural_grid"),
+    ("spider", "spider"),
+    ("sobol", "sobol"),
+)
+#: Font size and characters per line of the sentences on a page (as the report's summary).
+TEXT_SIZE, TEXT_WIDTH = 10.5, 128
+#: Sobol indices are readable when their errors are within ± this share of the variance (the
+#: default of `analysis.sensitivity.sobol_readability`).
+SOBOL_HALF_WIDTH = 0.05
+
+
+def sens_text(key: str, lang: str, **values: Any) -> str:
+    """The chapter's text `key` in language `lang`, formatted with `values`."""
+    return SENSITIVITY_TEXT[key][lang].format(**values)
+
+
+# -- what each method says -------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """One page of the chapter: its title, its sentences and the one for the key findings."""
+
+    method: str
+    title: str
+    paragraphs: list[str]
+    headline: str = ""
+
+    def __post_init__(self) -> None:
+        self.headline = self.headline or (self.paragraphs[0] if self.paragraphs else "")
+
+
+Progress = Callable[[str, int, int | None], None]
+"""`on_progress(step, done, total)`, the protocol of `report.make_report`."""
+
+
+def tornado_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """What the result is, which parameter moves it most (the headline), the next two, and
+    whether a single assumption reverses a difference between two options."""
+    lang = ctx.lang
+    output_label, unit = describe_output(sens.output, ctx)
+    table = sens.tornado.sort_values("swing", ascending=False, kind="stable")
+    table = table.reset_index(drop=True)
+    top = table.iloc[0]
+    baseline = float(top["baseline"])
+    headline = sens_text(
+        "tornado_top",
+        lang,
+        n=format_number(len(table), lang),
+        parameter=_name(top["parameter"], ctx),
+        low=_amount(top["output_low"], unit, lang),
+        high=_amount(top["output_high"], unit, lang),
+        low_value=_value(top, "low_value", lang),
+        high_value=_value(top, "high_value", lang),
+        swing=_amount(top["swing"], unit, lang),
+    )
+    result = sens_text(
+        "tornado_result", lang, output=output_label, baseline=_amount(baseline, unit, lang)
+    )
+    paragraphs = [result, headline]
+    if len(table) >= 3:
+        second, third = table.iloc[1], table.iloc[2]
+        paragraphs.append(
+            sens_text(
+                "tornado_next_two",
+                lang,
+                second=_name(second["parameter"], ctx),
+                second_swing=_amount(second["swing"], unit, lang),
+                third=_name(third["parameter"], ctx),
+                third_swing=_amount(third["swing"], unit, lang),
+            )
+        )
+    elif len(table) == 2:
+        second = table.iloc[1]
+        paragraphs.append(
+            sens_text(
+                "tornado_next_one",
+                lang,
+                second=_name(second["parameter"], ctx),
+                second_swing=_amount(second["swing"], unit, lang),
+            )
+        )
+    flip = _tornado_flip(table, sens.output, baseline, ctx)
+    if flip:
+        paragraphs.append(flip)
+    return Section("tornado", sens_text("title_tornado", lang), paragraphs, headline)
+
+
+def _tornado_flip(table: pd.DataFrame, output: Any, baseline: float, ctx) -> str:
+    """For a difference a − b: the assumptions that alone, at their P10 or P90, change its
+    sign (which of the two options is cheaper), largest swing first (at most three named)."""
+    if output.statistic != "difference" or baseline == 0 or not math.isfinite(baseline):
+        return ""
+    lang = ctx.lang
+    a, b = ctx.scenario_label(output.scenario), ctx.scenario_label(output.baseline)
+    winner, loser = (a, b) if baseline < 0 else (b, a)
+    items = []
+    for row in table.itertuples(index=False):
+        ends = (("at_p10", "output_low", "low_value"), ("at_p90", "output_high", "high_value"))
+        for end, output_column, value_column in ends:
+            if np.sign(getattr(row, output_column)) == -np.sign(baseline):
+                value = _value(row._asdict(), value_column, lang)
+                items.append(sens_text(end, lang, parameter=_name(row.parameter, ctx), value=value))
+                break
+    if not items:
+        return sens_text("tornado_flip_none", lang, winner=winner, loser=loser)
+    named = items[:3] + ([sens_text("and_more", lang, n=len(items) - 3)] if len(items) > 3 else [])
+    key = "tornado_flip_one" if len(items) == 1 else "tornado_flip_many"
+    return sens_text(
+        key, lang, k=len(items), items=_listed(named, lang), winner=winner, loser=loser
+    )
+
+
+def break_even_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """The value of the swept parameter at which the two options cost the same on average,
+    which is cheaper on either side, and how certain (where the interval includes zero, and
+    how often the first option is the cheaper at the ends of the range)."""
+    lang = ctx.lang
+    be = sens.settings.break_even
+    parameter = be.sweep.parameter
+    a, b = ctx.scenario_label(be.a), ctx.scenario_label(be.b)
+    frame = sens.break_even.sort_values("value").reset_index(drop=True)
+    x = frame["value"].to_numpy(float)
+    d = frame["mean_difference"].to_numpy(float)
+    flip = sens.flip or {}
+    point = float(flip.get("break_even", math.nan))
+
+    def value(v: float) -> str:
+        return format_parameter_value(parameter, v, lang)
+
+    words = {"a": a, "b": b, "parameter": _name(parameter, ctx)}
+    ends = {"start": value(x.min()), "stop": value(x.max())}
+    if math.isfinite(point):
+        before, after = d[x < point], d[x > point]
+        a_dearer_below = before[-1] > 0 if before.size and before[-1] != 0 else after[:1].sum() < 0
+        below, above = (b, a) if a_dearer_below else (a, b)
+        headline = sens_text(
+            "be_point", lang, value=value(point), cheaper_below=below, cheaper_above=above, **words
+        )
+    else:
+        finite = d[np.isfinite(d)]
+        if finite.size and (finite <= 0).all() and (finite < 0).any():
+            headline = sens_text("be_none", lang, cheaper=a, dearer=b, **words, **ends)
+        elif finite.size and (finite >= 0).all() and (finite > 0).any():
+            headline = sens_text("be_none", lang, cheaper=b, dearer=a, **words, **ends)
+        else:
+            headline = sens_text("be_equal", lang, **words, **ends)
+    paragraphs = [headline]
+    runs = format_number(sens.runs, lang)
+    band = (float(flip.get("band_low", math.nan)), float(flip.get("band_high", math.nan)))
+    if all(math.isfinite(v) for v in band):
+        span = x.max() - x.min()
+        whole = band[0] <= x.min() + 1e-9 * span and band[1] >= x.max() - 1e-9 * span
+        if whole:
+            paragraphs.append(sens_text("be_band_all", lang, runs=runs))
+        else:
+            paragraphs.append(
+                sens_text("be_band", lang, low=value(band[0]), high=value(band[1]), runs=runs)
+            )
+    elif {"ci_low", "ci_high"} <= set(frame.columns):
+        paragraphs.append(sens_text("be_clear", lang, runs=runs))
+    if "p_a_cheaper" in frame and len(frame) >= 2:
+        odds = frame["p_a_cheaper"].to_numpy(float)
+        paragraphs.append(
+            sens_text(
+                "be_odds",
+                lang,
+                a=a,
+                p_start=format_percent(odds[0], lang),
+                p_stop=format_percent(odds[-1], lang),
+                **ends,
+            )
+        )
+    return Section("break_even", sens_text("title_break_even", lang), paragraphs, headline)
+
+
+def decision_map_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """Which option is cheapest on average where, where along the x parameter the answer
+    changes (at the lowest and the highest y value), and how certain the cells are."""
+    lang = ctx.lang
+    dm = sens.settings.decision_map
+    px, py = dm.x.parameter, dm.y.parameter
+    table = sens.decision_map.copy()
+    table["preferred"] = table["preferred"].astype(str)
+    xs = sorted(set(table["x"].astype(float)))
+    ys = sorted(set(table["y"].astype(float)))
+    words = {
+        "x": _name(px, ctx),
+        "y": _name(py, ctx),
+        "x_low": format_parameter_value(px, xs[0], lang),
+        "x_high": format_parameter_value(px, xs[-1], lang),
+        "y_low": format_parameter_value(py, ys[0], lang),
+        "y_high": format_parameter_value(py, ys[-1], lang),
+        "n": format_number(len(table), lang),
+    }
+    counts = table["preferred"].value_counts()
+    options = ctx.ordered(counts.index)
+    if len(options) == 1:
+        headline = sens_text("dm_one", lang, best=ctx.scenario_label(options[0]), **words)
+        paragraphs = [headline]
+    else:
+        listed = [
+            sens_text("dm_count", lang, option=ctx.scenario_label(s), k=int(counts[s]))
+            for s in sorted(options, key=lambda s: -counts[s])
+        ]
+        headline = sens_text("dm_counts", lang, counts=_listed(listed, lang), **words)
+        paragraphs = [headline]
+
+        def segments(y: float) -> str:
+            row = table[table["y"].astype(float) == y].sort_values("x")
+            return _segments(list(row["x"].astype(float)), list(row["preferred"]), px, ctx)
+
+        if len(ys) == 1:
+            paragraphs.append(
+                sens_text("dm_edges_one", lang, x=words["x"], segments=segments(ys[0]))
+            )
+        else:
+            paragraphs.append(
+                sens_text(
+                    "dm_edges",
+                    lang,
+                    x=words["x"],
+                    y=words["y"],
+                    y_low=words["y_low"],
+                    y_high=words["y_high"],
+                    low_segments=segments(ys[0]),
+                    high_segments=segments(ys[-1]),
+                )
+            )
+    p = table["p_cheapest"].astype(float)
+    weak = table.loc[p.idxmin()]
+    paragraphs.append(
+        sens_text(
+            "dm_certainty",
+            lang,
+            p_low=format_percent(float(p.min()), lang),
+            p_high=format_percent(float(p.max()), lang),
+            runs=format_number(sens.runs, lang),
+            x_weak=format_parameter_value(px, float(weak["x"]), lang),
+            y_weak=format_parameter_value(py, float(weak["y"]), lang),
+            where=_where(
+                xs.index(float(weak["x"])), len(xs), ys.index(float(weak["y"])), len(ys), lang
+            ),
+        )
+    )
+    return Section("decision_map", sens_text("title_decision_map", lang), paragraphs, headline)
+
+
+def _where(i: int, nx: int, j: int, ny: int, lang: str) -> str:
+    """Where cell (i, j) lies on the map, its lowest y at the bottom: "bottom left", "centre"."""
+
+    def third(k: int, n: int) -> int:
+        share = k / (n - 1) if n > 1 else 0.5
+        return 0 if share < 1 / 3 else 2 if share > 2 / 3 else 1
+
+    horizontal = ("dm_left", "dm_across", "dm_right")[third(i, nx)]
+    vertical = ("dm_bottom", "dm_middle", "dm_top")[third(j, ny)]
+    if (horizontal, vertical) == ("dm_across", "dm_middle"):
+        return sens_text("dm_centre", lang)
+    return sens_text(
+        "dm_where",
+        lang,
+        vertical=sens_text(vertical, lang),
+        horizontal=sens_text(horizontal, lang),
+    )
+
+
+def _segments(xs: list[float], chosen: list[str], parameter: str, ctx) -> str:
+    """Runs of one preferred option along x: "Internal up to €40, Hybrid from €50"."""
+    lang = ctx.lang
+    runs: list[list] = []  # [option, first x, last x]
+    for x, option in zip(xs, chosen, strict=True):
+        if runs and runs[-1][0] == option:
+            runs[-1][2] = x
+        else:
+            runs.append([option, x, x])
+
+    def value(v: float) -> str:
+        return format_parameter_value(parameter, v, lang)
+
+    if len(runs) == 1:
+        return sens_text("dm_throughout", lang, option=ctx.scenario_label(runs[0][0]))
+    parts = []
+    for i, (option, first, last) in enumerate(runs):
+        name = ctx.scenario_label(option)
+        if i == 0:
+            parts.append(sens_text("dm_up_to", lang, option=name, value=value(last)))
+        elif i == len(runs) - 1:
+            parts.append(sens_text("dm_from", lang, option=name, value=value(first)))
+        else:
+            parts.append(
+                sens_text("dm_between", lang, option=name, low=value(first), high=value(last))
+            )
+    return ", ".join(parts)
+
+
+def structural_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """Which structural variants change the option cheapest on average, which moves the gap
+    between the configured case's two cheapest options most, and the noise between rows."""
+    lang, grid = ctx.lang, sens.structural.copy()
+    grid["variant"] = grid["variant"].astype(str)
+    grid["scenario"] = grid["scenario"].astype(str)
+    variants = getattr(getattr(sens.settings, "structural", None), "variants", ()) or ()
+    labels = {v.name: (v.label_de if lang == "de" else None) or v.label or v.name for v in variants}
+
+    def variant_name(name: str) -> str:
+        return sens_text("quoted", lang, name=labels.get(name, name))
+
+    chosen = preferred(grid, "total")
+    changed = answer_changes(grid, "total")
+    n = len(changed) - 1
+    flipped = [v for v in changed.index if v != BASELINE and changed[v]]
+    if not flipped:
+        best = ctx.scenario_label(str(chosen.get(BASELINE, chosen.iloc[0])))
+        headline = sens_text("st_none", lang, n=n, best=best)
+    else:
+        listed = [
+            sens_text(
+                "st_variant", lang, variant=variant_name(v), option=ctx.scenario_label(chosen[v])
+            )
+            for v in flipped
+        ]
+        key = "st_one" if len(flipped) == 1 else "st_some"
+        headline = sens_text(key, lang, k=len(flipped), n=n, variants=_listed(listed, lang))
+    paragraphs = [headline]
+    wide = grid.pivot(index="variant", columns="scenario", values="mean_npv_eur")
+    if BASELINE in wide.index and wide.shape[1] >= 2 and len(wide) > 1:
+        a, b = (str(s) for s in wide.loc[BASELINE].sort_values().index[:2])
+        gap = wide[a] - wide[b]
+        shift = (gap - gap[BASELINE]).drop(BASELINE)
+        if len(shift) and shift.abs().max() > 0:
+            variant = str(shift.abs().idxmax())
+            paragraphs.append(
+                sens_text(
+                    "st_largest",
+                    lang,
+                    variant=variant_name(variant),
+                    a=ctx.scenario_label(a),
+                    b=ctx.scenario_label(b),
+                    amount=_amount(abs(float(shift[variant])), "eur", lang),
+                    winner=ctx.scenario_label(b if shift[variant] > 0 else a),
+                )
+            )
+    if {"change_ci_low_eur", "change_ci_high_eur"} <= set(grid.columns):
+        half = (grid["change_ci_high_eur"] - grid["change_ci_low_eur"]) / 2
+        half = half[grid["variant"] != BASELINE].to_numpy(float)
+        if np.isfinite(half).any():
+            paragraphs.append(
+                sens_text(
+                    "st_noise",
+                    lang,
+                    se=_amount(float(np.nanmedian(half)), "eur", lang),
+                    runs=format_number(int(grid["runs"].min()), lang),
+                )
+            )
+    return Section("structural", sens_text("title_structural", lang), paragraphs, headline)
+
+
+def spider_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """The assumption with the steepest line and its range, whether its effect is uneven
+    between the lower and the upper half, and how many lines are nearly flat."""
+    lang = ctx.lang
+    _, unit = describe_output(sens.output, ctx)
+    frame = sens.spider.dropna(subset=["output"])
+    ranges = frame.groupby("parameter", sort=False)["output"].agg(lambda s: s.max() - s.min())
+    ranges = ranges.sort_values(ascending=False, kind="stable")
+    top = str(ranges.index[0])
+    rows = frame[frame["parameter"] == top].sort_values("percentile")
+    low, high = rows.iloc[0], rows.iloc[-1]
+    headline = sens_text(
+        "spider_top",
+        lang,
+        parameter=_name(top, ctx),
+        low_value=_value(low, "value", lang, top),
+        high_value=_value(high, "value", lang, top),
+        low=_amount(low["output"], unit, lang),
+        high=_amount(high["output"], unit, lang),
+    )
+    paragraphs = [headline]
+    median = rows[np.isclose(rows["percentile"].astype(float), 0.5)]
+    if len(median) and len(rows) >= 3:
+        lower = abs(float(median["output"].iloc[0]) - float(low["output"]))
+        upper = abs(float(high["output"]) - float(median["output"].iloc[0]))
+        if min(lower, upper) > 0 and max(lower, upper) >= 2 * min(lower, upper):
+            key = "spider_uneven_upper" if upper > lower else "spider_uneven_lower"
+            ratio = max(lower, upper) / min(lower, upper)
+            paragraphs.append(sens_text(key, lang, ratio=format_number(ratio, lang, 1)))
+    small = 0.1 * float(ranges.iloc[0])
+    flat = int((ranges < small).sum())
+    if small > 0:
+        key = "spider_flat" if flat else "spider_all"
+        paragraphs.append(
+            sens_text(key, lang, k=flat, n=len(ranges), small=_amount(small, unit, lang))
+        )
+    return Section("spider", sens_text("title_spider", lang), paragraphs, headline)
+
+
+def sobol_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """The honest state of the Sobol estimates (`analysis.sensitivity.sobol_readability`):
+    when they are not readable at this sample size, why, and the sample (and its cost) that
+    would make them so; otherwise the parameter explaining the most variance and the share
+    the parameters explain on their own."""
+    lang = ctx.lang
+    table = sens.sobol
+    n_base = int(sens.settings.sobol_n)
+    sobol_runs = int(sens.sobol_runs or sens.runs)
+    runs = format_number(sobol_runs, lang)
+    state = sobol_readability(table, n_base, SOBOL_HALF_WIDTH)
+    if not state.readable:
+        values = {
+            "first_sum": _share(state.first_order_sum, lang),
+            "above": state.first_above_total,
+            "parameters": state.parameters,
+            "half": format_number(100 * state.widest_half_width, lang),
+        }
+        reasons = [sens_text(f"sobol_reason_{r}", lang, **values) for r in state.reasons]
+        options = 2 if sens.output.statistic == "difference" else 1
+        cost = sobol_cost(state.recommended_n, state.parameters) * sobol_runs * options
+        headline = sens_text(
+            "sobol_unreadable",
+            lang,
+            n=format_number(n_base, lang),
+            runs=runs,
+            reasons=_listed(reasons, lang),
+            target=format_number(100 * SOBOL_HALF_WIDTH, lang),
+            more=format_number(state.recommended_n, lang),
+            cost=_count(cost, lang),
+        )
+        return Section("sobol", sens_text("title_sobol", lang), [headline], headline)
+    rows = table.sort_values("total_order", ascending=False, kind="stable")
+    top = rows.iloc[0]
+    headline = sens_text(
+        "sobol_readable",
+        lang,
+        parameter=_name(top["parameter"], ctx),
+        first=_share(float(top["first_order"]), lang),
+        total=_share(float(top["total_order"]), lang),
+    )
+    rest = sens_text(
+        "sobol_rest",
+        lang,
+        n=len(table),
+        first_sum=_share(float(np.clip(state.first_order_sum, 0, 1)), lang),
+        n_base=format_number(n_base, lang),
+        runs=runs,
+    )
+    return Section("sobol", sens_text("title_sobol", lang), [headline, rest], headline)
+
+
+def chapter_sections(sens: StoredSensitivity, ctx: plots.FigureContext) -> list[Section]:
+    """The chapter's sections: one per method with a table, in the order of `CHAPTER`."""
+    builders: dict[str, Callable[[], Section]] = {
+        "tornado": lambda: tornado_section(sens, ctx),
+        "break_even": lambda: break_even_section(sens, ctx),
+        "decision_map": lambda: decision_map_section(sens, ctx),
+        "structural": lambda: structural_section(sens, ctx),
+        "spider": lambda: spider_section(sens, ctx),
+        "sobol": lambda: sobol_section(sens, ctx),
+    }
+    sections = []
+    for method, _ in CHAPTER:
+        table = getattr(sens, method, None)
+        if table is None or not len(table):
+            continue
+        if method in ("break_even", "decision_map") and getattr(sens.settings, method) is None:
+            continue
+        sections.append(builders[method]())
+    return sections
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+
+def chapter_context(ctx: plots.FigureContext, meta: dict[str, Any]) -> plots.FigureContext:
+    """`ctx` (language, labels, colours of the report) with the provenance of the sensitivity
+    analysis (its config, hash, replications per design point, seed and day) for footers."""
+    own = plots.FigureContext.from_metadata(meta, ctx.lang).provenance
+    return replace(ctx, provenance=replace(own, footer_key="footer_design", planned=0))
+
+
+def sensitivity_pages(
+    pdf,
+    sens: StoredSensitivity,
+    meta: dict[str, Any],
+    ctx: plots.FigureContext,
+    page_number: int,
+    *,
+    figures: dict[str, plots.FigureResult] | None = None,
+) -> int:
+    """Append the chapter to an open `PdfPages`: one page per method present (see `CHAPTER`),
+    its title, two to four sentences and its figure. `page_number` is the number of the last
+    page written so far; returns the number of the last page of the chapter.
+
+    `sens`, `meta` come from `montecarlo.store.read_sensitivity`; `ctx` is the report's figure
+    context (language, labels, colours); footers state the sensitivity analysis's provenance.
+    The figures are drawn in `ctx.lang` into a temporary folder unless `figures` (by stem, as
+    `write_sensitivity_figures` returns them) are given.
+    """
+    ctx = chapter_context(ctx, meta)
+    sections = chapter_sections(sens, ctx)
+    if not sections:
+        return page_number
+    with tempfile.TemporaryDirectory(prefix="itsim-sensitivity-") as tmp:
+        if figures is None:
+            figures = write_sensitivity_figures(sens, ctx, tmp)
+        stems = dict(CHAPTER)
+        for section in sections:
+            page_number += 1
+            _section_page(pdf, section, figures.get(stems[section.method]), ctx, page_number)
+    return page_number
+
+
+def _section_page(pdf, section: Section, figure, ctx, page_number: int) -> None:
+    fig = fit_title(page(ctx, section.title, page_number))
+    text = " ".join(section.paragraphs)  # one block: the figure gets the rest of the page
+    y = wrapped(fig, 0.05, 0.86, [text], width=TEXT_WIDTH, size=TEXT_SIZE)
+    if figure is not None:
+        image(fig, png_of(figure), (0.03, 0.06, 0.94, y - 0.06))
+    pdf.savefig(fig, dpi=200)
+
+
+def _cover_page(pdf, sens, sections: list[Section], meta: dict, ctx, folder: Path) -> None:
+    """The standalone PDF's first page: what was analysed, the key findings, how to read."""
+    lang = ctx.lang
+    fig = fit_title(page(ctx, sens_text("report_title", lang), 1))
+    config = meta.get("config") or {}
+    company = (config.get("company") or {}).get("name") or meta.get("config_name", "")
+    output_label = describe_output(sens.output, ctx)[0]
+    subtitle = sens_text(
+        "subtitle",
+        lang,
+        company=company,
+        output=output_label,
+        runs=format_number(ctx.provenance.runs, lang),
+        date=format_date(ctx.provenance.day, lang),
+    )
+    y = wrapped(fig, 0.05, 0.87, [subtitle], width=150, size=11, color="#333333")
+    fig.text(0.05, y - 0.01, sens_text("findings", lang), fontsize=15, fontweight="bold", va="top")
+    findings = [
+        "• " + sens_text("finding", lang, title=s.title, sentence=s.headline) for s in sections
+    ]
+    y = wrapped(fig, 0.05, y - 0.06, findings, width=TEXT_WIDTH, size=TEXT_SIZE)
+    note = sens_text("method_note", lang, folder=folder.as_posix())
+    wrapped(fig, 0.05, y - 0.01, [note], width=150, size=9)
+    pdf.savefig(fig)
+
+
+def write_sensitivity_pdf(
+    sens: StoredSensitivity,
+    meta: dict[str, Any],
+    ctx: plots.FigureContext,
+    figures: dict[str, plots.FigureResult],
+    path: Path,
+    folder: Path,
+    on_progress: Progress | None = None,
+) -> Path:
+    """The standalone sensitivity PDF: a cover page with the key findings, then the chapter;
+    `on_progress("pages", pages written, None)` after each page."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    progress = on_progress or _no_progress
+    ctx = chapter_context(ctx, meta)
+    sections = chapter_sections(sens, ctx)
+    info = {"Title": sens_text("report_title", ctx.lang), "Creator": "itsim"}
+    with atomic_path(path) as tmp, PdfPages(tmp, metadata=info) as pdf:
+        _cover_page(pdf, sens, sections, meta, ctx, folder)
+        progress("pages", 1, None)
+        stems = dict(CHAPTER)
+        for number, section in enumerate(sections, start=2):
+            _section_page(pdf, section, figures.get(stems[section.method]), ctx, number)
+            progress("pages", number, None)
+    return path
+
+
+def make_sensitivity_report(
+    folder: str | Path,
+    lang: str = "en",
+    out_dir: str | Path | None = None,
+    on_progress: Progress | None = None,
+    stored: tuple[StoredSensitivity, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Re-render a folder written by `itsim sensitivity` in `lang` without recomputing: its
+    figures ("_de" in German) and `sensitivity_report[_de].pdf`, into `out_dir` (default: the
+    folder itself; its tables and sensitivity.json are only read).
+
+    `on_progress(step, done, total)` tells what is done, as for `report.make_report`:
+    ("figures", drawn, total), first with 0 drawn; then ("pages", pages written, None).
+    Returns the read-back result and metadata, the figures by stem, the sections, the PDF path
+    and every path written. Raises ConfigError for a folder that is not a whole sensitivity
+    folder (`montecarlo.store.read_sensitivity`; `stored` is what it returned, when the caller
+    has read the folder already)."""
+    folder = Path(folder)
+    sens, meta = stored or read_sensitivity(folder)
+    out = Path(out_dir) if out_dir else folder
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = chapter_context(plots.FigureContext.from_metadata(meta, lang), meta)
+    progress = on_progress or _no_progress
+    drawn = [m for m in sens.methods if len(getattr(sens, m))]
+    progress("figures", 0, len(drawn))
+    figures = write_sensitivity_figures(sens, ctx, out)
+    progress("figures", len(figures), len(drawn))
+    suffix = "_de" if lang == "de" else ""
+    pdf = write_sensitivity_pdf(
+        sens, meta, ctx, figures, out / f"sensitivity_report{suffix}.pdf", folder, on_progress
+    )
+    paths = [p for result in figures.values() for p in result.paths] + [pdf]
+    return {
+        "sensitivity": sens,
+        "meta": meta,
+        "figures": figures,
+        "sections": chapter_sections(sens, ctx),
+        "pdf": pdf,
+        "paths": paths,
+    }
+
+
+def run_sensitivity_of(
+    results_dir: str | Path, metadata: dict[str, Any]
+) -> tuple[StoredSensitivity, dict[str, Any]] | None:
+    """The sensitivity analysis next to a run (`<results>/sensitivity/`, where `itsim
+    sensitivity` writes by default), when it was computed for the run's config (the same config
+    hash); None when there is none or it belongs to another config. A sensitivity folder that
+    cannot be read raises ConfigError (`montecarlo.store.read_sensitivity`)."""
+    folder = Path(results_dir) / "sensitivity"
+    if not (folder / SENSITIVITY_META).is_file():
+        return None
+    sens, meta = read_sensitivity(folder)
+    if meta.get("config_hash") != metadata.get("config_hash"):
+        return None
+    return sens, meta
+
+
+# -- numbers in words ------------------------------------------------------------------------------
+
+
+def _no_progress(step: str, done: int, total: int | None) -> None:
+    """No progress shown (the default of `on_progress`)."""
+
+
+def _name(path: str, ctx: plots.FigureContext) -> str:
+    """A parameter in a sentence: its readable name in quotation marks."""
+    label = parameter_label(str(path), ctx.lang, ctx, wrap=None)
+    return sens_text("quoted", ctx.lang, name=label)
+
+
+def _value(row: Any, column: str, lang: str, path: str | None = None) -> str:
+    """A parameter's value from a table row (a Series or a mapping), as in the figures."""
+    path = path or str(row["parameter"])
+    try:
+        number = float(row[column])
+    except (KeyError, TypeError, ValueError):
+        return "–"
+    return format_parameter_value(path, number, lang)
+
+
+def _amount(value: float, unit: str, lang: str) -> str:
+    """A result at board precision: €4.1m / 4,1 Mio. € for amounts, hours or a number."""
+    value = float(value)
+    if unit == "eur":  # one unit, never broken across lines ("431 Tsd. €")
+        return format_eur_short(value, lang).replace(" ", NBSP)
+    number = format_number(value, lang, 0 if abs(value) >= 100 else 1)
+    return sens_text("hours", lang, value=number) if unit == "hours" else number
+
+
+def _count(value: int, lang: str) -> str:
+    """A count at board precision: 819,200 / 6.6 million (German 819.200 / 6,6 Mio.)."""
+    if value >= 1_000_000:
+        return sens_text("million", lang, value=format_number(value / 1e6, lang, 1))
+    return format_number(value, lang)
+
+
+def _share(value: float, lang: str) -> str:
+    """A Sobol index or interval width as a percentage of the variance."""
+    return format_percent(value, lang, 0 if abs(value) >= 0.0995 else 1)
+
+
+def _listed(items: list[str], lang: str) -> str:
+    """ "a", "a and b", "a, b and c" (German "und")."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {sens_text('and', lang)} {items[-1]}"
+
+
+__all__ = [
+    "CHAPTER",
+    "SENSITIVITY_TEXT",
+    "Section",
+    "chapter_context",
+    "chapter_sections",
+    "make_sensitivity_report",
+    "run_sensitivity_of",
+    "sens_text",
+    "sensitivity_pages",
+    "write_sensitivity_pdf",
+]
