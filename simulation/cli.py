@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sensitivity(sub)
     _add_report(sub)
     _add_verify(sub)
+    _add_init(sub)
     validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
     validate.add_argument("config")
     return parser
@@ -138,6 +139,7 @@ def _add_report(sub) -> None:
     report.add_argument("results", help="a results folder written by `itsim run`")
     report.add_argument("--lang", choices=("en", "de"), default="en", help="language")
     report.add_argument("--out", help="where to write (default: the results folder)")
+    report.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _add_verify(sub) -> None:
@@ -156,6 +158,35 @@ def _add_verify(sub) -> None:
         "--out", help="also write verify.csv and verify.json here (e.g. a results folder)"
     )
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _add_init(sub) -> None:
+    """The `itsim init` command and its options."""
+    init = sub.add_parser(
+        "init", help="write a commented starting config for a company (validates and runs as is)"
+    )
+    init.add_argument("out", metavar="OUT", help="the config to write, e.g. configs/acme.yaml")
+    init.add_argument(
+        "--employees", type=_int_between(1, 1_000_000), help="people using IT (default: 150)"
+    )
+    init.add_argument(
+        "--services",
+        metavar="LIST",
+        help="comma-separated: desk, infra, security, apps or service ids (default: all four)",
+    )
+    init.add_argument(
+        "--in-house",
+        metavar="LIST",
+        help="services the mixed option runs in house (default: apps, as the reference's hybrid)",
+    )
+    init.add_argument(
+        "--template",
+        choices=("default", "minimal"),
+        default="default",
+        help="default: every section of configs/default.yaml; minimal: only keys without a default",
+    )
+    init.add_argument("--company", help="the company's name (default: Company)")
+    init.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,10 +221,11 @@ def _dispatch(argv: list[str] | None) -> int:
 
     args = build_parser().parse_args(argv)
     commands = {"run": _run, "report": _report, "sensitivity": _sensitivity, "verify": _verify}
+    commands["init"] = _init
     try:
         return commands.get(args.command, _validate)(args)
-    except ConfigError as exc:
-        print(f"itsim: error: {exc}", file=sys.stderr)
+    except ConfigError as exc:  # one line per mistake (every mistake of a config at once)
+        print("\n".join(f"itsim: error: {line}" for line in exc.lines()), file=sys.stderr)
         return EXIT_USAGE
     except ReplicationError as exc:  # the run stopped; its folder says completed: false
         print(f"\nitsim: error: {exc}", file=sys.stderr)
@@ -239,15 +271,23 @@ def _sensitivity(args: argparse.Namespace) -> int:
     for method, count in plan.items():
         print(f"  {method}: {count:,} model runs", file=sys.stderr)
     print(f"  total: {total:,} model runs (replications)", file=sys.stderr)
-    bar = tqdm(total=total, unit="run", disable=args.no_progress, file=sys.stderr,
+    bar = tqdm(total=total, unit=" model runs", disable=args.no_progress, file=sys.stderr,
                desc="sensitivity", smoothing=0.05)  # fmt: skip
+    done = [0]
+
+    def on_progress(model_runs: int) -> None:
+        done[0] += model_runs
+        bar.set_postfix_str(_sensitivity_method(plan, done[0]), refresh=False)
+        bar.update(model_runs)
+
+    bar.set_postfix_str(_sensitivity_method(plan, 0))
     started = time.perf_counter()
     try:
         variants = None
         if settings.structural is not None and "structural" in plan:
             variants = variant_experiments(tree, settings.structural, str(config_path))
         result = run_sensitivity(
-            experiment, settings, runs, seed, jobs, on_progress=bar.update, variants=variants
+            experiment, settings, runs, seed, jobs, on_progress=on_progress, variants=variants
         )
     except KeyboardInterrupt as exc:
         bar.close()
@@ -272,6 +312,21 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: The order in which `run_sensitivity` runs the methods (whatever the config's order).
+_SENSITIVITY_ORDER = ("tornado", "spider", "sobol", "break_even", "decision_map", "structural")
+
+
+def _sensitivity_method(plan: dict[str, int], done: int) -> str:
+    """The method running once `done` of the planned model runs (`planned_model_runs`, exact
+    counts) are complete: the methods run one after another in `_SENSITIVITY_ORDER`."""
+    known = [m for m in _SENSITIVITY_ORDER if m in plan]
+    for method in [*known, *(m for m in plan if m not in known)]:
+        if done < plan[method]:
+            return method.replace("_", "-")
+        done -= plan[method]
+    return "done"
+
+
 def _sensitivity_settings(args: argparse.Namespace, experiment, config_path: Path):
     """The config's sensitivity section, restricted to the methods named with --method."""
     settings = experiment.sensitivity
@@ -294,30 +349,16 @@ def _sensitivity_settings(args: argparse.Namespace, experiment, config_path: Pat
 
 def _sensitivity_meta(config_path, experiment, tree, settings, result, plan, seed, runs) -> dict:
     """The content of sensitivity.json (provenance and what was run)."""
-    from simulation.config.loader import config_hash
-    from simulation.montecarlo.store import versions
+    from simulation.montecarlo.store import provenance
 
-    scenarios = experiment.scenarios
     return {
-        "config_path": str(config_path),
-        "config_name": experiment.name,
-        "config_hash": config_hash(tree),
-        "config": tree,
-        "seed": seed,
-        "runs": runs,
+        **provenance(experiment, tree, config_path, list(experiment.scenarios), runs, seed),
         "output": result.output.__dict__,
         "methods": list(plan),
         "model_runs": plan,
         "break_even": result.flip,
         "structural_runs": result.structural_runs,
         "structural_variants": _variant_meta(settings),
-        "scenarios": list(scenarios),
-        "scenario_labels": {n: s.label or n for n, s in scenarios.items()},
-        "scenario_labels_de": {n: s.label_de or s.label or n for n, s in scenarios.items()},
-        "services": list(experiment.services),
-        "horizon_years": experiment.simulation.horizon_years,
-        "itsim_version": __version__,
-        "versions": versions(),
     }
 
 
@@ -373,10 +414,11 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
     grid_runs = min(st.runs, runs) if st is not None else 0
     sweep_runs = min(st.runs if st is not None else settings.runs, runs)  # as many as the grid
     points = len(be.sweep.grid()) if be is not None else 0
-    total = (len(st.variants) + 1) * grid_runs * len(scenarios) if st else 0
+    # a replication of a variant runs every scenario, one of a sweep point both options
+    total = (len(st.variants) + 1) * grid_runs if st else 0
     bar = tqdm(
-        total=total + points * sweep_runs * 2,
-        unit="run",
+        total=total + points * sweep_runs,
+        unit="replication",
         disable=args.no_progress,
         file=sys.stderr,
         desc="what would change the answer",
@@ -390,11 +432,27 @@ def _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, metad
     grid = sweep = None
     if st is not None:
         variants = variant_experiments(tree, st, str(args.config))
-        grid = structural_grid(variants, scenarios, grid_runs, seed, jobs, bar.update)
+        own = "label_de" if args.lang == "de" else "label"
+        names = {v.name: getattr(v, own) or v.label or v.name for v in st.variants}
+        left = dict.fromkeys(variants, grid_runs)  # replications to run, variants in order
+
+        def on_variant(name: str, replications: int) -> None:
+            left[name] -= replications  # variants start in order: the first unfinished runs
+            running = next((v for v, n in left.items() if n > 0), name)
+            bar.set_postfix_str(names.get(running, running), refresh=False)
+            bar.update(replications)
+
+        bar.set_postfix_str(next(iter(variants)))
+        grid = structural_grid(variants, scenarios, grid_runs, seed, jobs, on_variant=on_variant)
         meta["runs"] = grid_runs
     if be is not None:
         pair = Output("difference", be.a, "cost_npv_eur", be.b)
-        evaluator = ModelEvaluator(experiment, pair, sweep_runs, seed, jobs, False, bar.update)
+        bar.set_postfix_str(f"break-even of {be.sweep.parameter.rsplit('.', 1)[-1]}")
+
+        def on_model_runs(model_runs: int) -> None:  # a replication runs both options
+            bar.update(model_runs // len(pair.scenarios))
+
+        evaluator = ModelEvaluator(experiment, pair, sweep_runs, seed, jobs, False, on_model_runs)
         sweep, flip = sweep_model(evaluator, be.sweep.parameter, be.sweep.grid(), be.a, be.b)
         clean = {k: (v if v == v else None) for k, v in flip.items()}  # NaN -> null
         meta["break_even"] = {
@@ -460,13 +518,75 @@ def _report(args: argparse.Namespace) -> int:
     from simulation.reporting.report import make_report
 
     results = Path(args.results)
+    if (results / "sensitivity.json").is_file() and not (results / "replications.parquet").exists():
+        return _report_sensitivity(args, results)
     frames = read_results_checked(results)
     if args.out:  # a report replaces the earlier report of the same name
         check_writable_folder(Path(args.out), "--out")
-    written = make_report(results, args.lang, args.out, frames=frames)
+    bar, on_progress = _report_progress(args.no_progress)
+    try:
+        written = make_report(results, args.lang, args.out, frames=frames, on_progress=on_progress)
+    finally:
+        bar.close()
     for path in written["paths"]:
         print(path)
     return EXIT_OK
+
+
+def _report_sensitivity(args: argparse.Namespace, folder: Path) -> int:
+    """`itsim report` of a folder written by `itsim sensitivity`: its figures and the
+    sensitivity PDF in --lang, from its tables (nothing recomputed, the tables untouched); a
+    foreign or broken folder is refused with one line before anything is written."""
+    from simulation.montecarlo.store import check_writable_folder, read_sensitivity
+    from simulation.reporting.sensitivity_report import make_sensitivity_report
+
+    stored = read_sensitivity(folder)
+    if args.out:
+        check_writable_folder(Path(args.out), "--out")
+    bar, on_progress = _report_progress(args.no_progress)
+    try:
+        written = make_sensitivity_report(
+            folder, args.lang, args.out, on_progress=on_progress, stored=stored
+        )
+    finally:
+        bar.close()
+    for path in written["paths"]:
+        print(path)
+    return EXIT_OK
+
+
+def _report_progress(no_progress: bool):
+    """The bar of `make_report` on stderr: "report: figures 5/12" while the figures are drawn,
+    with what is written meanwhile beside it (the workbook, a page of the PDF), then "report:
+    pages" (or "report: workbook") once every figure is drawn. Returns the bar (to close) and
+    the callback."""
+    from tqdm import tqdm
+
+    figures = "{desc} {n_fmt}/{total_fmt} |{bar:24}| [{elapsed}<{remaining}{postfix}]"
+    start = {"desc": "report: analysis", "bar_format": "{desc} [{elapsed}]"}
+    bar = tqdm(total=0, disable=no_progress, file=sys.stderr, **start)
+    doing = [""]  # what is written besides the figures: "workbook", "page 3"
+
+    def on_progress(step: str, done: int, total: int | None) -> None:
+        if step == "figures" and done == 0:
+            bar.bar_format = figures
+            bar.set_description_str("report: figures", refresh=False)
+            bar.reset(total=total)
+        elif step == "figures":
+            bar.update(done - bar.n)
+        elif step in ("pages", "workbook"):
+            doing[0] = f"page {done}" if step == "pages" else "" if done else "workbook"
+        else:
+            bar.set_description_str(f"report: {step}", refresh=False)
+        bar.set_postfix_str(doing[0], refresh=False)
+        if doing[0] and bar.total and bar.n >= bar.total:  # every figure drawn
+            bar.bar_format = "{desc} [{elapsed}{postfix}]"
+            paging = doing[0].startswith("page")
+            bar.set_description_str(f"report: {'pages' if paging else doing[0]}", refresh=False)
+            bar.set_postfix_str(doing[0] if paging else "", refresh=False)
+        bar.refresh()
+
+    return bar, on_progress
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -512,6 +632,53 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.passed for r in results) else EXIT_ERROR
 
 
+def _init(args: argparse.Namespace) -> int:
+    """Write a starting config (see `simulation.config.init`); asks a few questions when run
+    in a terminal without options."""
+    from simulation.config.init import init_config, options_from, scenario_names, write_config
+
+    given = [args.employees, args.services, args.in_house, args.company]
+    if all(v is None for v in given) and sys.stdin.isatty() and sys.stdout.isatty():
+        _ask_init(args)
+    out = Path(args.out)
+    if out.exists() and not args.force:  # refused before any question of the options
+        write_config(out, "", force=False)
+    options = options_from(
+        employees=args.employees,
+        services=args.services,
+        in_house=args.in_house,
+        template=args.template,
+        company=args.company,
+        file=out.name,
+    )
+    write_config(out, init_config(options), force=args.force)
+    print(
+        f"itsim init: wrote {out} ({options.template} template, {options.employees} employees, "
+        f"{len(options.services)} services; scenarios {', '.join(scenario_names(options))})"
+    )
+    print(f"next: itsim validate {out}   then   itsim run {out} --runs 200")
+    return EXIT_OK
+
+
+def _ask_init(args: argparse.Namespace) -> None:
+    """Ask for the options in a terminal, each with its default (Enter keeps it)."""
+
+    def ask(question: str, default: str) -> str:
+        answer = input(f"{question} [{default}]: ").strip()
+        return answer or default
+
+    employees = ask("Employees using IT", "150")
+    try:
+        args.employees = int(employees)
+    except ValueError:
+        raise ConfigError(None, "employees", employees, "a whole number") from None
+    args.services = ask("Services (desk, infra, security, apps)", "desk,infra,security,apps")
+    apps = any(name in ("apps", "business_applications") for name in args.services.split(","))
+    in_house = ask("In house in the mixed option (none: no mix)", "apps" if apps else "none")
+    args.in_house = "" if in_house == "none" else in_house
+    args.company = ask("Company name", "Company")
+
+
 def _validate(args: argparse.Namespace) -> int:
     from simulation.config.scenario import find_uncertain, scenario_spec
 
@@ -535,6 +702,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import textwrap
+
     from tqdm import tqdm
 
     from simulation.analysis.summary import summary_table
@@ -552,23 +721,20 @@ def _run(args: argparse.Namespace) -> int:
     check_run_size(experiment, scenarios, runs, "--runs" if args.runs else "simulation.runs")
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem
     prepare_results_folder(out_dir, args.force, "--out" if args.out else "results folder")
-    labels = {
-        name: (experiment.scenarios[name].label_de or experiment.scenarios[name].label or name)
-        if args.lang == "de"
-        else (experiment.scenarios[name].label or name)
-        for name in scenarios
-    }
+    labels = experiment.scenario_labels(scenarios, args.lang)
     print(
         f"itsim: {len(scenarios)} scenarios × {runs:,} replications, seed {seed}, "
         f"{jobs} worker{'s' if jobs > 1 else ''} -> {out_dir}",
         file=sys.stderr,
     )
+    # a chunk of replications runs every scenario: the bar counts replications of them all
+    simulating = textwrap.shorten("simulating " + ", ".join(labels.values()), 60, placeholder=" …")
     bar = tqdm(
-        total=runs * len(scenarios),
-        unit="run",
+        total=runs,
+        unit="replication",
         disable=args.no_progress,
         file=sys.stderr,
-        desc="simulating",
+        desc=simulating,
         smoothing=0.05,
     )
     command = " ".join(["itsim", *(sys.argv[1:] if sys.argv[0].endswith("itsim") else [])])
@@ -604,7 +770,14 @@ def _run(args: argparse.Namespace) -> int:
         from simulation.reporting.report import make_report
 
         frames = (output.replications, output.monthly, output.metadata)
-        written = make_report(out_dir, args.lang, frames=frames)
+        bar, on_progress = _report_progress(args.no_progress)
+        try:
+            workers = min(jobs, _cores())  # drawing is CPU-bound: no more than the cores
+            written = make_report(
+                out_dir, args.lang, frames=frames, jobs=workers, on_progress=on_progress
+            )
+        finally:
+            bar.close()
         print(f"report: {written['pdf']}, {written['xlsx']} and {len(written['figures'])} figures")
     print(
         f"results: {out_dir}/ (replications.parquet, monthly.parquet, metadata.json, "

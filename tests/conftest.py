@@ -26,6 +26,7 @@ SLOW_MODULES = {
     "test_structural.py",
     "test_plots.py",
     "test_sensitivity_plots.py",
+    "test_board_pages.py",
 }
 SLOW_TESTS = (
     "test_analysis.py::test_functions_work_on_real_results",
@@ -38,6 +39,8 @@ SLOW_TESTS = (
     "test_sensitivity.py::test_tornado_on_the_model",
     "test_hostile.py::test_resource_exhaustion",
     "test_safety.py::test_a_results_folder",
+    "test_sensitivity_report.py::test_read_back_draws_the_same_figures",
+    "test_sensitivity_report.py::test_report_re_renders_a_sensitivity_folder_in_german",
 )
 
 

@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -212,8 +213,12 @@ def _written_by_itsim(out_dir: Path) -> bool:
 
 
 def _is_output(path: Path) -> bool:
+    """Whether `path` is something itsim writes into a results folder: its data, figures,
+    reports, and a figure's caption text (a .txt beside a PNG of the same stem)."""
     if path.is_dir():
         return path.name == ".parts"
+    if path.suffix == ".txt":
+        return path.with_suffix(".png").is_file()
     return path.name.endswith(_OUTPUT_SUFFIXES)
 
 
@@ -359,6 +364,197 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise ConfigError(str(path), "", NO_VALUE, f"a whole Parquet file ({reason})") from None
 
 
+#: What `itsim sensitivity` writes: its metadata, and a table per method with the columns each
+#: must have to be read back (the figures and the report chapter need them).
+SENSITIVITY_META = "sensitivity.json"
+SENSITIVITY_TABLES: dict[str, tuple[str, ...]] = {
+    "tornado": ("parameter", "output_low", "output_high", "baseline", "swing"),
+    "spider": ("parameter", "percentile", "output"),
+    "sobol": ("parameter", "first_order", "total_order"),
+    "break_even": ("value", "mean_difference"),
+    "decision_map": ("x", "y", "preferred", "p_cheapest"),
+    "structural": ("variant", "scenario", "runs", "mean_npv_eur", "p_cheapest_total"),
+}
+#: What reading a sensitivity folder back needs from sensitivity.json, with each one's type.
+_SENSITIVITY_KEYS = {
+    "output": dict, "methods": list, "runs": int, "seed": int, "config": dict,
+    "config_hash": str, "scenarios": list,
+}  # fmt: skip
+
+
+@dataclass
+class StoredSensitivity:
+    """A sensitivity analysis read back from its folder: the tables of
+    `analysis.sensitivity.SensitivityResult` (None where a method was not run) and `settings`,
+    the config's `sensitivity` section as run (its methods those of sensitivity.json), which
+    names the swept parameter, the decision map's axes and the structural variants."""
+
+    output: Any  # config.schema.SensitivityOutput: statistic, scenario, column, baseline, q
+    runs: int
+    seed: int
+    settings: Any  # config.schema.SensitivitySettings
+    sobol_runs: int | None = None
+    tornado: pd.DataFrame | None = None
+    spider: pd.DataFrame | None = None
+    sobol: pd.DataFrame | None = None
+    break_even: pd.DataFrame | None = None
+    flip: dict[str, float] | None = None
+    decision_map: pd.DataFrame | None = None
+    structural: pd.DataFrame | None = None
+    structural_runs: int | None = None
+
+    @property
+    def methods(self) -> list[str]:
+        """The methods whose tables are present, in the order `itsim sensitivity` runs them."""
+        return [m for m in SENSITIVITY_TABLES if getattr(self, m) is not None]
+
+
+def read_sensitivity(folder: str | Path) -> tuple[StoredSensitivity, dict[str, Any]]:
+    """Read a folder written by `itsim sensitivity` back, without recomputing: its tables and
+    sensitivity.json, so that `reporting.sensitivity_plots.write_sensitivity_figures` draws the
+    same figures as from the result in memory.
+
+    The metadata gains `finished` (the time sensitivity.json was written) when it lacks one, so
+    that figures drawn later carry the day of the analysis. Raises ConfigError (one line naming
+    the file and what was expected) for a missing folder, a missing, unreadable or foreign
+    sensitivity.json, and a method's table that is missing, truncated or lacks a column.
+    """
+    from pydantic import ValidationError
+
+    from simulation.config.schema import SensitivityOutput, SensitivitySettings
+    from simulation.errors import ConfigError
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(None, "FOLDER", str(folder), "a folder written by `itsim sensitivity`")
+    meta_path = folder / SENSITIVITY_META
+    expected = "a sensitivity.json written by `itsim sensitivity`"
+    meta = _read_json_object(meta_path, expected)
+    if not any(key in meta for key in _SENSITIVITY_KEYS):
+        raise ConfigError(str(meta_path), "", NO_VALUE, f"{expected} (none of its keys)")
+    for key, kind in _SENSITIVITY_KEYS.items():
+        if not isinstance(meta.get(key), kind) or isinstance(meta.get(key), bool):
+            raise ConfigError(
+                str(meta_path), key, meta.get(key, NO_VALUE),
+                f"a {kind.__name__}, as `itsim sensitivity` writes it",
+            )  # fmt: skip
+    unknown = [m for m in meta["methods"] if m not in SENSITIVITY_TABLES]
+    if unknown or not meta["methods"]:
+        raise ConfigError(
+            str(meta_path), "methods", unknown[0] if unknown else [],
+            f"methods of `itsim sensitivity` ({', '.join(SENSITIVITY_TABLES)})",
+        )  # fmt: skip
+    try:
+        output = SensitivityOutput.model_validate(meta["output"])
+        section = meta["config"].get("sensitivity")
+        if not isinstance(section, dict):
+            raise ConfigError(str(meta_path), "config.sensitivity", section, "a mapping")
+        settings = SensitivitySettings.model_validate({**section, "methods": meta["methods"]})
+    except (ValidationError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        first = exc.errors()[0] if isinstance(exc, ValidationError) else {"loc": (), "msg": exc}
+        where = ".".join(str(p) for p in first["loc"])
+        reason = " ".join(f"{where}: {first['msg']}".split())[:90]
+        raise ConfigError(
+            str(meta_path), "config.sensitivity", NO_VALUE,
+            f"the `sensitivity` section that was run ({reason})",
+        ) from None  # fmt: skip
+    tables = {m: _read_table(folder / f"{m}.csv", SENSITIVITY_TABLES[m]) for m in meta["methods"]}
+    flip = None
+    if "break_even" in tables:
+        flip = meta.get("break_even")
+        if not isinstance(flip, dict) or "break_even" not in flip:
+            raise ConfigError(
+                str(meta_path), "break_even", flip if flip is not None else NO_VALUE,
+                "the break-even point and its band (itsim sensitivity)",
+            )  # fmt: skip
+        flip = {k: float("nan") if v is None else float(v) for k, v in flip.items()}
+    runs = int(meta["runs"])
+    stored = StoredSensitivity(
+        output=output,
+        runs=runs,
+        seed=int(meta["seed"]),
+        settings=settings,
+        sobol_runs=(settings.sobol_runs or runs) if "sobol" in tables else None,
+        flip=flip,
+        structural_runs=_int_or_none(meta.get("structural_runs")),
+        **tables,
+    )
+    if "finished" not in meta:
+        written = datetime.fromtimestamp(meta_path.stat().st_mtime, UTC)
+        meta["finished"] = written.isoformat(timespec="seconds")
+    return stored, meta
+
+
+def _read_json_object(path: Path, expected: str) -> dict[str, Any]:
+    from simulation.errors import ConfigError
+
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", NO_VALUE, expected) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(str(path), "", NO_VALUE, f"valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "", type(data).__name__, expected)
+    return data
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A method's table as written by `itsim sensitivity` (floats exactly as written)."""
+    from simulation.errors import ConfigError
+
+    if not path.is_file():
+        raise ConfigError(
+            str(path), "", NO_VALUE, "a table written by `itsim sensitivity` (missing)"
+        )
+    # pandas 3 parses floats exactly by default (and deprecates the option); older ones do not
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    try:
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""], **exact)
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        reason = " ".join(str(exc).split())[:80]
+        raise ConfigError(str(path), "", NO_VALUE, f"a whole CSV table ({reason})") from None
+    missing = [c for c in columns if c not in table]
+    if missing or not len(table):
+        raise ConfigError(
+            str(path), "", NO_VALUE,
+            f"a table of `itsim sensitivity` with rows and the column {(missing or columns)[0]!r}",
+        )  # fmt: skip
+    return table
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def provenance(
+    experiment: Any, tree: dict[str, Any], config_path: str | Path, scenarios, runs: int, seed: int
+) -> dict[str, Any]:
+    """What every results file of itsim says about where it came from: the config (path,
+    name, hash, as written), seed, runs, scenarios with their display labels in English and
+    German, services, horizon and versions (the one builder for metadata.json and
+    sensitivity.json)."""
+    from simulation.config.loader import config_hash
+
+    return {
+        "config_path": str(config_path),
+        "config_name": experiment.name,
+        "config_hash": config_hash(tree),
+        "config": tree,
+        "seed": seed,
+        "runs": runs,
+        "scenarios": list(scenarios),
+        "scenario_labels": experiment.scenario_labels(scenarios, "en"),
+        "scenario_labels_de": experiment.scenario_labels(scenarios, "de"),
+        "services": list(experiment.services),
+        "horizon_years": experiment.simulation.horizon_years,
+        "itsim_version": __version__,
+        "versions": versions(),
+    }
+
+
 def run_metadata(
     experiment: Any,
     tree: dict[str, Any],
@@ -369,25 +565,20 @@ def run_metadata(
     jobs: int,
     command: str = "",
 ) -> dict[str, Any]:
-    """The provenance block of metadata.json for a run of `experiment` (see DESIGN, Interfaces)."""
+    """The provenance block of metadata.json for a run of `experiment` (see DESIGN, Interfaces):
+    `provenance`, the config's comments, every effective value (`effective_parameters`,
+    built-in defaults included) and what each option is (`options`: sourcing, headcount,
+    service hours, prices)."""
     from simulation.config.annotations import config_comments
-    from simulation.config.loader import config_hash
+    from simulation.config.effective import describe_options, effective_parameters
 
     settings = experiment.simulation
-    labels = experiment.scenarios
+    comments = config_comments(config_path)
     return {
-        "config_path": str(config_path),
-        "config_name": experiment.name,
-        "config_hash": config_hash(tree),
-        "config": tree,
-        "parameter_sources": config_comments(config_path),
-        "seed": seed,
-        "runs": runs,
-        "scenarios": list(scenarios),
-        "scenario_labels": {n: labels[n].label or n for n in scenarios},
-        "scenario_labels_de": {n: labels[n].label_de or labels[n].label or n for n in scenarios},
-        "services": list(experiment.services),
-        "horizon_years": settings.horizon_years,
+        **provenance(experiment, tree, config_path, scenarios, runs, seed),
+        "parameter_sources": comments,
+        "effective_parameters": effective_parameters(experiment, tree, comments),
+        "options": describe_options(experiment, scenarios),
         "discount_rate": settings.discount_rate,
         "sampling": settings.sampling.value,
         "jobs": jobs,

@@ -11,6 +11,7 @@ on budget cost and on total cost, and says so plainly when they differ.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
 from simulation.files import atomic_path
 from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
-from simulation.reporting import plots
+from simulation.reporting import decision, plots
+from simulation.reporting.captions import Caption, figure_captions, write_sidecars
+from simulation.reporting.captions import text as captions_text
 from simulation.reporting.gap_report import (
     gap_analysis,
     gap_heading,
@@ -39,6 +42,24 @@ from simulation.reporting.labels import (
     format_number,
     format_percent,
 )
+from simulation.reporting.options import option_descriptions, options_table
+from simulation.reporting.options import text as options_text
+from simulation.reporting.pages import A4_LANDSCAPE, line_height, paragraphs_height, table_height
+from simulation.reporting.pages import fit_title as _fit_title
+from simulation.reporting.pages import image as _image
+from simulation.reporting.pages import page as _page
+from simulation.reporting.pages import png_of as _png
+from simulation.reporting.pages import table as _table
+from simulation.reporting.pages import wrapped as _wrapped
+from simulation.reporting.render import (
+    CountedPages,
+    FigureJob,
+    FigureProgress,
+    default_workers,
+    drawing,
+    render_figures,
+)
+from simulation.reporting.sensitivity_report import run_sensitivity_of, sensitivity_pages
 from simulation.reporting.verification import (
     read_verification,
     verification_intro,
@@ -47,6 +68,8 @@ from simulation.reporting.verification import (
 )
 from simulation.reporting.whatif import (
     WhatIf,
+    break_even_sentence,
+    change_sentence,
     noise_note,
     plot_structural_grid,
     whatif_paragraphs,
@@ -58,8 +81,6 @@ from simulation.reporting.workbook import (  # noqa: F401 (re-exported)
     summary_header,
     write_excel_report,
 )
-
-A4_LANDSCAPE = (11.69, 8.27)
 
 TEXT: dict[str, dict[str, str]] = {
     "report_title": {
@@ -95,7 +116,7 @@ TEXT: dict[str, dict[str, str]] = {
         "{hi}), and has the lowest budget cost in {p} of the simulated futures (95% CI {plo} "
         "to {phi}).",
         "de": "Budgetkosten (Auszahlungen, Barwert über {years} Jahre): {rec} kostet im Mittel "
-        "{mean}, {saving} weniger als {runner} (95-%-Konfidenzintervall {lo} bis {hi}), und "
+        "{mean}, {saving} weniger als {runner} (95-%-Konfidenzintervall {lo} bis {hi}) und "
         "hat in {p} der simulierten Verläufe die niedrigsten Budgetkosten (95-%-KI {plo} bis "
         "{phi}).",
     },
@@ -106,7 +127,7 @@ TEXT: dict[str, dict[str, str]] = {
         "{phi}).",
         "de": "Gesamtkosten (Budget- plus Risikokosten, Barwert): {rec} kostet im Mittel {mean} "
         "({budget} Budget + {risk} Risiko), {saving} weniger als {runner} (95-%-KI {lo} bis "
-        "{hi}), und hat in {p} der simulierten Verläufe die niedrigsten Gesamtkosten (95-%-KI "
+        "{hi}) und hat in {p} der simulierten Verläufe die niedrigsten Gesamtkosten (95-%-KI "
         "{plo} bis {phi}).",
     },
     "single": {
@@ -179,6 +200,15 @@ TEXT: dict[str, dict[str, str]] = {
     "value": {"en": "Value", "de": "Wert"},
     "ci": {"en": "95% confidence interval", "de": "95-%-Konfidenzintervall"},
     "appendix": {"en": "Appendix: assumptions", "de": "Anhang: Annahmen"},
+    "appendix_note": {
+        "en": "Every value the model used: as written in the config (with the config's comment "
+        "on unit and source) or itsim's built-in default where the config is silent.",
+        "de": "Jeder Wert, mit dem das Modell gerechnet hat: wie in der Konfiguration angegeben "
+        "(mit deren Kommentar zu Einheit und Quelle) oder der eingebaute Standardwert von "
+        "itsim, wo die Konfiguration nichts festlegt.",
+    },
+    "built_in": {"en": "built-in default of itsim", "de": "eingebauter Standardwert von itsim"},
+    "from_config": {"en": "as configured", "de": "wie konfiguriert"},
     "parameter": {"en": "Parameter", "de": "Parameter"},
     "assumption": {"en": "Value or distribution", "de": "Wert oder Verteilung"},
     "source": {"en": "Unit and source", "de": "Einheit und Quelle"},
@@ -291,6 +321,8 @@ class Analysis:
     gap_charts: dict[str, pd.DataFrame] = field(default_factory=dict)
     gap_bases: pd.DataFrame | None = None
     whatif: WhatIf | None = None  # what would change the answer (structural grid, break-even)
+    captions: dict[str, Caption] = field(default_factory=dict)  # per figure: caption, takeaway
+    sensitivity: tuple[Any, dict] | None = None  # `itsim sensitivity` of the same config, if any
     verification: tuple[pd.DataFrame, dict] | None = None  # `itsim verify --out` table and meta
 
     @property
@@ -427,60 +459,101 @@ def _risk_points(analysis: Analysis) -> pd.DataFrame:
     return risk
 
 
-def write_figures(
+def figure_jobs(
     analysis: Analysis, replications: pd.DataFrame, ctx: plots.FigureContext, out_dir: Path
-) -> dict[str, plots.FigureResult]:
-    """Every board figure of the analysis, as PNG and PDF, in the context's language."""
-    figures: dict[str, plots.FigureResult] = {}
+) -> list[FigureJob]:
+    """Every board figure of the analysis as a job for `render` (name, plot function and its
+    arguments), in the context's language."""
     path = lambda stem: plots.figure_path(out_dir, stem, ctx.lang)  # noqa: E731
-    figures["cost_budget_risk"] = plots.plot_cost_budget_risk(
-        analysis.budget_risk, ctx, path("cost_budget_risk"), cheapest=analysis.summary
-    )
-    figures["cost_distribution"] = plots.plot_cost_distributions(
-        replications, ctx, path("cost_distribution")
-    )
-    figures["cost_exceedance"] = plots.plot_exceedance(
-        analysis.cost_exceedance,
-        ctx,
-        path("cost_exceedance"),
-        quantity="cost",
-        budget_curve=analysis.budget_exceedance,
-    )
-    figures["downtime_exceedance"] = plots.plot_exceedance(
-        analysis.downtime_exceedance, ctx, path("downtime_exceedance"), quantity="downtime"
-    )
-    figures["cost_fan"] = plots.plot_fan_chart(
-        analysis.bands, ctx, path("cost_fan"), budget_bands=analysis.budget_bands
-    )
-    figures["cost_breakdown"] = plots.plot_cost_breakdown(
-        analysis.breakdown, ctx, path("cost_breakdown")
-    )
-    figures["downtime_by_service"] = plots.plot_downtime_by_service(
-        analysis.downtime, ctx, path("downtime_by_service"), downtime_p95=analysis.downtime_p95
-    )
-    figures["risk_return"] = plots.plot_risk_return(
-        _risk_points(analysis), ctx, path("risk_return")
-    )
+    jobs = [
+        FigureJob(
+            "cost_budget_risk",
+            plots.plot_cost_budget_risk,
+            (analysis.budget_risk, ctx, path("cost_budget_risk")),
+            {"cheapest": analysis.summary},
+        ),
+        FigureJob(
+            "cost_distribution",
+            plots.plot_cost_distributions,
+            (replications, ctx, path("cost_distribution")),
+        ),
+        FigureJob(
+            "cost_exceedance",
+            plots.plot_exceedance,
+            (analysis.cost_exceedance, ctx, path("cost_exceedance")),
+            {"quantity": "cost", "budget_curve": analysis.budget_exceedance},
+        ),
+        FigureJob(
+            "downtime_exceedance",
+            plots.plot_exceedance,
+            (analysis.downtime_exceedance, ctx, path("downtime_exceedance")),
+            {"quantity": "downtime"},
+        ),
+        FigureJob(
+            "cost_fan",
+            plots.plot_fan_chart,
+            (analysis.bands, ctx, path("cost_fan")),
+            {"budget_bands": analysis.budget_bands},
+        ),
+        FigureJob(
+            "cost_breakdown",
+            plots.plot_cost_breakdown,
+            (analysis.breakdown, ctx, path("cost_breakdown")),
+        ),
+        FigureJob(
+            "downtime_by_service",
+            plots.plot_downtime_by_service,
+            (analysis.downtime, ctx, path("downtime_by_service")),
+            {"downtime_p95": analysis.downtime_p95},
+        ),
+        FigureJob(
+            "risk_return",
+            plots.plot_risk_return,
+            (_risk_points(analysis), ctx, path("risk_return")),
+        ),
+    ]
     if analysis.comparison is not None:
         stem = plots.paired_difference_stem(analysis.recommended, analysis.runner_up)
-        figures["paired_difference"] = plots.plot_paired_difference(
-            analysis.difference,
-            analysis.comparison,
-            ctx,
-            path(stem),
-            budget_comparison=analysis.budget_comparison,
+        jobs.append(
+            FigureJob(
+                "paired_difference",
+                plots.plot_paired_difference,
+                (analysis.difference, analysis.comparison, ctx, path(stem)),
+                {"budget_comparison": analysis.budget_comparison},
+            )
         )
         for by, chart in analysis.gap_charts.items():
             kind = f"gap_by_{by}"
             stem = plots.pair_figure_stem(kind, analysis.recommended, analysis.runner_up)
-            figures[kind] = plots.plot_gap_waterfall(chart, ctx, path(stem))
+            jobs.append(FigureJob(kind, plots.plot_gap_waterfall, (chart, ctx, path(stem))))
     if analysis.whatif is not None and analysis.whatif.grid is not None:
         runs = int(analysis.whatif.grid["runs"].min())  # the grid's replications, in the footer
         grid_ctx = replace(ctx, provenance=replace(ctx.provenance, runs=runs, planned=runs))
-        figures["structural_grid"] = plot_structural_grid(
-            analysis.whatif, grid_ctx, path("structural_grid")
+        jobs.append(
+            FigureJob(
+                "structural_grid",
+                plot_structural_grid,
+                (analysis.whatif, grid_ctx, path("structural_grid")),
+            )
         )
-    return figures
+    return jobs
+
+
+def write_figures(
+    analysis: Analysis,
+    replications: pd.DataFrame,
+    ctx: plots.FigureContext,
+    out_dir: Path,
+    jobs: int | None = None,
+    on_figure: FigureProgress | None = None,
+) -> dict[str, plots.FigureResult]:
+    """Every board figure of the analysis, as PNG and PDF, in the context's language.
+
+    The figures are drawn in `jobs` worker processes (default: all cores; 1: here, one after
+    another), the same files either way; `on_figure(name, drawn, total)` as each is saved.
+    """
+    figures = figure_jobs(analysis, replications, ctx, out_dir)
+    return render_figures(figures, jobs or default_workers(), on_figure)
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -664,7 +737,19 @@ def _describe(value: Any) -> tuple[str, float | None]:
 
 
 def assumptions_table(metadata: dict[str, Any]) -> pd.DataFrame:
-    """Every numeric parameter of the resolved config with its value or distribution and source."""
+    """Every effective value of the run — written in the config or a built-in default — with
+    its value or distribution, mean and source (columns parameter, value, mean, source,
+    written). Results folders written before itsim recorded effective values list the
+    config's numeric values only."""
+    effective = metadata.get("effective_parameters")
+    if effective:
+        table = pd.DataFrame(effective, columns=["parameter", "value", "mean", "written", "source"])
+        return table[["parameter", "value", "mean", "source", "written"]]
+    return _written_assumptions(metadata)
+
+
+def _written_assumptions(metadata: dict[str, Any]) -> pd.DataFrame:
+    """Every numeric parameter of the config as written, with its value and source."""
     comments = metadata.get("parameter_sources", {})
     rows = []
 
@@ -701,7 +786,7 @@ def assumptions_table(metadata: dict[str, Any]) -> pd.DataFrame:
             k: v for k, v in config["sensitivity"].items() if k != "structural"
         }
     walk(config, "")
-    return pd.DataFrame(rows, columns=["parameter", "value", "mean", "source"])
+    return pd.DataFrame(rows, columns=["parameter", "value", "mean", "source"]).assign(written=True)
 
 
 # -- PDF --------------------------------------------------------------------------------------
@@ -721,61 +806,6 @@ PDF_FIGURES = (
     "downtime_by_service",
     "downtime_exceedance",
 )
-
-
-def _page(ctx: plots.FigureContext, title: str, page_number: int):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=A4_LANDSCAPE)
-    fig.text(0.05, 0.93, title, fontsize=20, fontweight="bold", va="top")
-    warning = ctx.provenance.warning(ctx.lang)
-    colour = plots.WARNING if warning else "#555555"
-    fig.text(0.05, 0.03, ctx.provenance.footer(ctx.lang), fontsize=8, color=colour)
-    if warning:  # an interrupted run says so at the top of every page
-        fig.text(0.95, 0.975, warning, fontsize=11, color=plots.WARNING, ha="right", va="top",
-                 fontweight="bold")  # fmt: skip
-    fig.text(
-        0.95, 0.03, text("page", ctx.lang, n=page_number), fontsize=8, color="#555555", ha="right"
-    )
-    return fig
-
-
-def _line_height(size: float) -> float:
-    return size / 72 / A4_LANDSCAPE[1] * 1.45
-
-
-def _wrapped(fig, x: float, y: float, paragraphs: list[str], width: int = 105, size: int = 12):
-    """Write paragraphs top-down from (x, y) in figure coordinates; return the next y."""
-    for paragraph in paragraphs:
-        lines = textwrap.wrap(paragraph, width=width)
-        fig.text(x, y, "\n".join(lines), fontsize=size, va="top", linespacing=1.45)
-        y -= _line_height(size) * (len(lines) + 0.8)
-    return y
-
-
-def _table(fig, rect, cells: list[list[str]], header: list[str], col_widths=None, size=10, **kw):
-    """A table in `rect` (figure coordinates) with a bold header row; rows whose index is in
-    `sections` are bold, shaded section headings."""
-    sections = set(kw.get("sections", ()))
-    ax = fig.add_axes(rect)
-    ax.axis("off")
-    table = ax.table(
-        cellText=cells,
-        colLabels=header,
-        loc="upper left",
-        cellLoc="left",
-        colLoc="left",
-        colWidths=col_widths,
-    )
-    table.auto_set_font_size(False)
-    table.set_fontsize(size)
-    table.scale(1, kw.get("row_scale", 1.35))
-    for (row, _), cell in table.get_celld().items():
-        cell.set_edgecolor("#cccccc")
-        if row == 0 or row - 1 in sections:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#e8eef5" if row == 0 else "#f4f4f4")
-    return table
 
 
 def _ci_text(low: float, high: float, lang: str, share: bool = False) -> str:
@@ -867,7 +897,7 @@ _SUMMARY_SIZE, _SUMMARY_WIDTH = 10.5, 128  # executive summary: font size, chara
 def _paragraphs_height(paragraphs: list[str]) -> float:
     """Height (figure fraction) that `_wrapped` takes for the summary paragraphs."""
     lines = [len(textwrap.wrap(p, width=_SUMMARY_WIDTH)) + 0.8 for p in paragraphs]
-    return _line_height(_SUMMARY_SIZE) * sum(lines)
+    return line_height(_SUMMARY_SIZE) * sum(lines)
 
 
 def _overview(fig, y: float, analysis: Analysis, ctx: plots.FigureContext) -> float:
@@ -885,9 +915,18 @@ def _overview(fig, y: float, analysis: Analysis, ctx: plots.FigureContext) -> fl
     return _wrapped(fig, 0.05, top - height - 0.012, [note], width=150, size=9) - 0.01
 
 
-def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
-    """The executive summary: the recommendation, the overview table, then the other findings
-    (on a second page when they do not fit). Returns the number of pages."""
+def _whatif_sentences(analysis: Analysis, ctx: plots.FigureContext) -> list[str]:
+    """The structural variants that change the answer and the break-even, when computed."""
+    whatif = analysis.whatif
+    if whatif is None:
+        return []
+    sentences = [change_sentence(whatif, ctx)] if whatif.grid is not None else []
+    return [s for s in (*sentences, break_even_sentence(whatif, ctx)) if s]
+
+
+def _decision_page(pdf, analysis: Analysis, ctx: plots.FigureContext) -> None:
+    """Page 1: the recommendation on budget and on total cost, all options side by side, the
+    chart "which option, and how sure" and what would change the answer."""
     lang, meta = ctx.lang, analysis.metadata
     company = meta.get("config", {}).get("company", {}).get("name", meta.get("config_name", ""))
     fig = _page(ctx, text("report_title", lang), 1)
@@ -900,34 +939,54 @@ def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
         date=format_date(ctx.provenance.day, lang),
     )
     fig.text(0.05, 0.87, subtitle, fontsize=12, color="#333333", va="top")
-    fig.text(0.05, 0.825, text("summary", lang), fontsize=15, fontweight="bold", va="top")
-    decision = decision_paragraphs(analysis, ctx)
-    *rest, caveat = summary_paragraphs(analysis, ctx)[len(decision) :]
-    wrap = {"width": _SUMMARY_WIDTH, "size": _SUMMARY_SIZE}
-    y = _wrapped(fig, 0.05, 0.785, decision, **wrap)
-    y = _overview(fig, y - 0.005, analysis, ctx)
-    needed = _paragraphs_height(rest) + _line_height(9) * 2.8  # findings and small print
-    pages = 1
-    if y - needed < 0.055:  # the other findings together on a second page
-        pdf.savefig(fig)
-        pages, y, fig = 2, 0.86, _page(ctx, text("summary", lang), 2)
-    y = _wrapped(fig, 0.05, y, rest, **wrap)
+    fig.text(0.05, 0.825, decision.text("heading", lang), fontsize=15, fontweight="bold",
+             va="top")  # fmt: skip
+    first, *_ = decision_paragraphs(analysis, ctx)
+    lines = decision.basis_lines(analysis, ctx) if analysis.runner_up is not None else []
+    y = _wrapped(fig, 0.05, 0.785, [first, *lines], width=82, size=10.5)
+    decision.draw_decision_chart(fig, (0.655, 0.5, 0.3, 0.27), analysis, ctx)
+    y = _overview(fig, min(y, 0.42) - 0.005, analysis, ctx)
+    if analysis.runner_up is not None:
+        change = decision.change_paragraphs(analysis, ctx, _whatif_sentences(analysis, ctx))
+        decision.change_box(fig, 0.05, y, change, lang, width=150, bottom=0.05)
+    pdf.savefig(fig)
+
+
+def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
+    """Page 1, the decision; page 2, the executive summary: the recommendation in detail, the
+    main risk, downtime, credits, what would change the answer and the caveat; page 3, the
+    options compared. Returns the number of pages."""
+    _decision_page(pdf, analysis, ctx)
+    fig = _page(ctx, text("summary", ctx.lang), 2)
+    paragraphs = summary_paragraphs(analysis, ctx)
+    *body, caveat = paragraphs[1:] if analysis.runner_up is not None else paragraphs
+    body += _whatif_sentences(analysis, ctx)
+    y = _wrapped(fig, 0.05, 0.86, body, width=_SUMMARY_WIDTH, size=_SUMMARY_SIZE)
     _wrapped(fig, 0.05, y, [caveat], width=150, size=9)  # small print under the findings
     pdf.savefig(fig)
-    return pages
+    return _options_page(pdf, analysis, ctx, 2)
 
 
-def _image(fig, png: Path, rect: tuple[float, float, float, float]) -> None:
-    """A figure's PNG in `rect` (figure coordinates), aspect kept, no axes."""
-    import matplotlib.image as mpimg
-
-    ax = fig.add_axes(rect)
-    ax.imshow(mpimg.imread(png))
-    ax.axis("off")
-
-
-def _png(result: plots.FigureResult) -> Path:
-    return next(p for p in result.paths if p.suffix == ".png")
+def _options_page(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
+    """The page "Options compared": who runs each service, the in-house team, the prices."""
+    table = options_table(analysis.metadata, ctx)
+    page += 1
+    fig = _page(ctx, options_text("title", ctx.lang), page)
+    if table is None:
+        _wrapped(fig, 0.05, 0.86, [options_text("missing", ctx.lang)], width=128, size=10.5)
+        pdf.savefig(fig)
+        return page
+    header, rows, sections = table
+    y = _wrapped(fig, 0.05, 0.86, [options_text("intro", ctx.lang)], width=150, size=9.5)
+    height = table_height(len(rows), 1.15)
+    first = 0.28 if len(header) <= 4 else 0.22  # table widths are shares of the table's width
+    widths = [first, *[(1 - first) / (len(header) - 1)] * (len(header) - 1)]
+    _table(fig, (0.05, y - height, 0.88, height), rows, header, widths, 8.5, row_scale=1.15,
+           sections=sections)  # fmt: skip
+    notes = option_descriptions(analysis.metadata, ctx)
+    _wrapped(fig, 0.05, y - height - 0.03, notes, width=160, size=8.5)
+    pdf.savefig(fig)
+    return page
 
 
 def _figure_pages(
@@ -945,9 +1004,28 @@ def _figure_pages(
             continue
         page += 1
         fig = _page(ctx, "", page)
-        _image(fig, _png(result), (0.03, 0.07, 0.94, 0.88))
+        bottom = _caption_block(fig, analysis.captions.get(key), ctx)
+        _image(fig, _png(result), (0.03, bottom, 0.94, 0.95 - bottom))
         pdf.savefig(fig, dpi=200)
     return page
+
+
+def _caption_block(fig, caption, ctx: plots.FigureContext, takeaway: bool = True) -> float:
+    """The takeaway (the figure's message, unless the page says it above the figure) and the
+    caption (what it shows) at the foot of a figure page; returns the y above them (where the
+    figure may end)."""
+    if caption is None:
+        return 0.07
+    blocks = [(caption.caption, 175, 8.5)]
+    if takeaway:
+        words = captions_text("sidecar_takeaway", ctx.lang, text=caption.takeaway)
+        blocks.insert(0, (words, 150, 10))
+    height = sum(paragraphs_height([t], width, size) for t, width, size in blocks)
+    y = 0.065 + height
+    for paragraph, width, size in blocks:
+        colour = "#222222" if size > 9 else "#555555"
+        y = _wrapped(fig, 0.05, y, [paragraph], width=width, size=size, color=colour)
+    return 0.065 + height + 0.01
 
 
 def _gap_title(analysis: Analysis, ctx: plots.FigureContext) -> str:
@@ -965,12 +1043,14 @@ def _gap_pages(pdf, analysis: Analysis, figures: dict, ctx: plots.FigureContext,
     fig = _fit_title(_page(ctx, heading, page))
     paragraph = gap_paragraph(analysis.gaps, analysis.gap_bases, ctx, ctx.horizon_years)
     y = _wrapped(fig, 0.05, 0.86, [paragraph], width=_SUMMARY_WIDTH, size=_SUMMARY_SIZE)
-    _image(fig, _png(figures["gap_by_category"]), (0.03, 0.06, 0.94, y - 0.06))
+    bottom = _caption_block(fig, analysis.captions.get("gap_by_category"), ctx, takeaway=False)
+    _image(fig, _png(figures["gap_by_category"]), (0.03, bottom, 0.94, y - bottom))
     pdf.savefig(fig, dpi=200)
     if "gap_by_service" in figures:
         page += 1
         fig = _fit_title(_page(ctx, gap_text("by_service", ctx.lang, heading=heading), page))
-        _image(fig, _png(figures["gap_by_service"]), (0.03, 0.07, 0.94, 0.83))
+        bottom = _caption_block(fig, analysis.captions.get("gap_by_service"), ctx)
+        _image(fig, _png(figures["gap_by_service"]), (0.03, bottom, 0.94, 0.9 - bottom))
         pdf.savefig(fig, dpi=200)
     page += 1
     fig = _fit_title(_page(ctx, gap_text("table_heading", ctx.lang, heading=heading), page))
@@ -1005,7 +1085,9 @@ def _whatif_pages(
     fig = _page(ctx, heading, page)
     y = _wrapped(fig, 0.05, 0.86, paragraphs, width=_SUMMARY_WIDTH, size=_SUMMARY_SIZE)
     if "structural_grid" in figures:
-        _image(fig, _png(figures["structural_grid"]), (0.03, 0.06, 0.94, y - 0.06))
+        caption = analysis.captions.get("structural_grid")
+        bottom = _caption_block(fig, caption, ctx, takeaway=False)
+        _image(fig, _png(figures["structural_grid"]), (0.03, bottom, 0.94, y - bottom))
     pdf.savefig(fig, dpi=200)
     if whatif.grid is None:
         return page
@@ -1023,18 +1105,6 @@ def _whatif_pages(
     _wrapped(fig, 0.05, below, [noise_note(whatif, ctx)], width=150, size=9)
     pdf.savefig(fig)
     return page
-
-
-def _fit_title(fig):
-    """Shrink the page title (the first text of `_page`) until it fits the page width."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    title = fig.texts[0]
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    room = 0.9 * fig.bbox.width
-    while title.get_window_extent(renderer).width > room and title.get_fontsize() > 12:
-        title.set_fontsize(title.get_fontsize() - 1)
-    return fig
 
 
 #: Widths of a gap table's columns (part, b, a, difference, interval, share).
@@ -1080,13 +1150,19 @@ def _appendix_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int
     """The assumptions, 26 to a page."""
     lang = ctx.lang
     assumptions = assumptions_table(analysis.metadata)
-    per_page = 26
+    per_page = 34
     for start in range(0, len(assumptions), per_page):
         page += 1
         fig = _page(ctx, text("appendix", lang), page)
+        if start == 0:
+            _wrapped(fig, 0.05, 0.875, [text("appendix_note", lang)], width=170, size=8)
         chunk = assumptions.iloc[start : start + per_page]
         cells = [
-            [row.parameter, textwrap.shorten(row.value, 45), textwrap.shorten(row.source, 95)]
+            [
+                row.parameter,
+                textwrap.shorten(row.value, 45),
+                textwrap.shorten(_source(row, lang), 95),
+            ]
             for row in chunk.itertuples()
         ]
         _table(
@@ -1099,6 +1175,13 @@ def _appendix_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int
         )
         pdf.savefig(fig)
     return page
+
+
+def _source(row, lang: str) -> str:
+    """An appendix row's source: the config's comment, or that itsim's built-in default holds."""
+    if not row.written:
+        return text("built_in", lang)
+    return text("from_config", lang) if row.source in ("", "config") else row.source
 
 
 def _verification_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
@@ -1118,19 +1201,29 @@ def _verification_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page:
 
 def write_pdf_report(
     analysis: Analysis,
-    figures: dict[str, plots.FigureResult],
+    figures: Mapping[str, plots.FigureResult],
     ctx: plots.FigureContext,
     path: Path,
+    on_page: Callable[[int], None] | None = None,
 ) -> Path:
-    """A multi-page PDF: summary with the budget/risk/total overview, key figures, why the
-    recommended option costs less than its runner-up (takeaway, waterfalls, table of the
-    parts), a table per scenario, assumptions appendix."""
+    """A multi-page PDF: the decision, the executive summary, the options compared, the
+    figures with takeaway and caption, why the recommended option costs less than its
+    runner-up (takeaway, waterfalls, table of the parts), what would change the answer, the
+    sensitivity chapter (when `itsim sensitivity` ran on the same config), a table per
+    scenario, and the appendix of every effective value.
+
+    `figures` may be `render.Figures` still being drawn: a page waits for its figure.
+    `on_page(pages written)` is called after each page. No creation date: the same report
+    gives the same file (its pages carry the day the run finished)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
-    info = {"Title": text("report_title", ctx.lang), "Creator": "itsim"}
-    with atomic_path(path) as tmp, PdfPages(tmp, metadata=info) as pdf:
+    info = {"Title": text("report_title", ctx.lang), "Creator": "itsim", "CreationDate": None}
+    with atomic_path(path) as tmp, PdfPages(tmp, metadata=info) as pages:
+        pdf = CountedPages(pages, on_page)
         page = _summary_pages(pdf, analysis, ctx)
         page = _figure_pages(pdf, analysis, figures, ctx, page)
+        if analysis.sensitivity is not None:  # the chapter of `itsim sensitivity`, same config
+            page = sensitivity_pages(pdf, *analysis.sensitivity, ctx, page)
         page = _scenario_pages(pdf, analysis, ctx, page)
         page = _appendix_pages(pdf, analysis, ctx, page)
         _verification_pages(pdf, analysis, ctx, page)
@@ -1146,14 +1239,24 @@ def make_report(
     out_dir: str | Path | None = None,
     n_boot: int = 1000,
     frames: tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]] | None = None,
+    jobs: int | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> dict[str, Any]:
     """Read a results folder; write all figures, the PDF report and the Excel workbook.
 
     `frames` (replications, monthly, metadata) skips reading them again when the caller has
     just written them. Returns the analysis and the paths written; `_de` suffix in German.
+
+    The figures are drawn in `jobs` worker processes (default: all cores; 1: here, one after
+    another, first) while the workbook and the PDF are written here, each PDF page waiting for
+    its figure; the files are the same for any `jobs`. `on_progress(step, done, total)` tells
+    what is done, in this thread: ("analysis", 0, None); ("figures", drawn, total), first with
+    0 drawn; ("workbook", 0, 1), then 1 of 1; ("pages", pages written, None).
     """
     from simulation.montecarlo.store import read_results, read_whatif
 
+    progress = on_progress or (lambda step, done, total: None)
+    progress("analysis", 0, None)
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir
     replications, monthly, metadata = frames or read_results(results_dir)
@@ -1163,10 +1266,28 @@ def make_report(
     if found is not None and found[2].get("seed") == metadata.get("seed"):
         analysis.whatif = WhatIf(*found)
     analysis.verification = read_verification(results_dir)
+    analysis.sensitivity = run_sensitivity_of(results_dir, metadata)
     ctx = plots.FigureContext.from_metadata(metadata, lang)
-    figures = write_figures(analysis, replications, ctx, out)
+    analysis.captions = figure_captions(analysis, ctx, replications=replications)
     suffix = "_de" if lang == "de" else ""
-    pdf = write_pdf_report(analysis, figures, ctx, out / f"report{suffix}.pdf")
-    xlsx = write_excel_report(analysis, replications, ctx, out / f"report{suffix}.xlsx")
-    paths = [p for result in figures.values() for p in result.paths] + [pdf, xlsx]
+    every = figure_jobs(analysis, replications, ctx, out)
+    progress("figures", 0, len(every))
+    # drawn in the order the PDF shows them, so its pages rarely wait
+    shown = [*PDF_FIGURES[:4], "structural_grid", *PDF_FIGURES[4:]]
+    order = sorted(every, key=lambda j: shown.index(j.name) if j.name in shown else len(shown))
+    on_figure = lambda name, drawn, total: progress("figures", drawn, total)  # noqa: E731
+    with drawing(order, jobs or default_workers(), on_figure) as drawing_figures:
+        progress("workbook", 0, 1)  # needs no figure: written while the first are drawn
+        xlsx = write_excel_report(analysis, replications, ctx, out / f"report{suffix}.xlsx")
+        progress("workbook", 1, 1)
+
+        def on_page(pages: int) -> None:
+            drawing_figures.poll()  # figures finished meanwhile, reported before the page
+            progress("pages", pages, None)
+
+        pdf = write_pdf_report(analysis, drawing_figures, ctx, out / f"report{suffix}.pdf", on_page)
+        drawn = drawing_figures.wait_all()
+    figures = {job.name: drawn[job.name] for job in every}
+    sidecars = write_sidecars(analysis.captions, figures, ctx)
+    paths = [p for result in figures.values() for p in result.paths] + sidecars + [pdf, xlsx]
     return {"analysis": analysis, "figures": figures, "paths": paths, "pdf": pdf, "xlsx": xlsx}

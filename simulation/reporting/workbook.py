@@ -252,6 +252,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
 }
 
 #: Column headers of the long tables: key, English, German.
+#: The source of a value the config leaves to itsim's built-in default.
+BUILT_IN = {"en": "built-in default of itsim", "de": "eingebauter Standardwert von itsim"}
+
 HEADERS: dict[str, tuple[str, str]] = {
     "basis": ("Cost", "Kostenart"),
     "option": ("Option", "Option"),
@@ -447,11 +450,25 @@ def assumptions_sheet(metadata: dict[str, Any], lang: str) -> pd.DataFrame:
     values = []
     for path, shown in zip(table["parameter"], table["value"], strict=True):
         raw = _config_value(config, path)
+        if raw is None:  # a built-in default: a number when it is one
+            raw = _number(shown)
         number = isinstance(raw, int | float) and not isinstance(raw, bool)
         values.append(raw if number else shown)
     table["value"] = pd.Series(values, index=table.index, dtype=object)
+    built_in = BUILT_IN[lang]
+    table["source"] = table["source"].where(table["written"].astype(bool), built_in)
+    table = table.drop(columns="written")
     names = {"parameter": "parameter", "value": "config_value", "mean": "config_mean"}
     return table.rename(columns={k: header(names.get(k, k), lang) for k in table.columns})
+
+
+def _number(shown: str) -> float | int | None:
+    """A plain number written as text ("5", "0.08"), else None."""
+    try:
+        value = float(shown)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
 
 
 def _assumption_format(parameter: Any, value: Any) -> str | None:
@@ -468,7 +485,7 @@ def metadata_sheet(metadata: dict[str, Any], lang: str) -> pd.DataFrame:
     rows = [
         (k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else _flag(v, lang))
         for k, v in metadata.items()
-        if k not in ("config", "parameter_sources")
+        if k not in ("config", "parameter_sources", "effective_parameters", "options")
     ]
     return pd.DataFrame(rows, columns=[header("key", lang), header("meta_value", lang)])
 
