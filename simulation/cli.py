@@ -574,6 +574,7 @@ def _report_progress(no_progress: bool):
             bar.reset(total=total)
         elif step == "figures":
             bar.update(done - bar.n)
+            bar.refresh()  # every count shows, the last too, before the bar turns to pages
         elif step in ("pages", "workbook"):
             doing[0] = f"page {done}" if step == "pages" else "" if done else "workbook"
         else:
