@@ -171,7 +171,8 @@ def test_german_report_uses_german_words_and_numbers(german, english):
     assert "Risikokosten (Arbeitszeitverlust" in text
     assert "Executive summary" not in text
     assert german["pdf"].name == "report_de.pdf"
-    assert all(p.name.endswith(("_de.png", "_de.pdf", "_de.xlsx")) for p in german["paths"])
+    german_files = ("_de.png", "_de.pdf", "_de.xlsx", "_de.txt")  # .txt: the figures' captions
+    assert all(p.name.endswith(german_files) for p in german["paths"])
 
 
 def test_excel_workbook_holds_the_same_numbers(results, english):
