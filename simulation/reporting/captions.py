@@ -27,7 +27,14 @@ from simulation import analysis as an
 from simulation.analysis.gap import GAP_OTHER
 from simulation.files import atomic_path
 from simulation.model.ledger import RISK_CATEGORIES
-from simulation.reporting.figures.frame import FigureContext, FigureResult, beyond_note, bulk_range
+from simulation.reporting.figures.frame import (
+    FIGURE_STEMS,
+    PAIR_FIGURES,
+    FigureContext,
+    FigureResult,
+    beyond_note,
+    bulk_range,
+)
 from simulation.reporting.gap_report import leading_parts
 from simulation.reporting.labels import (
     NBSP,
@@ -37,21 +44,9 @@ from simulation.reporting.labels import (
     format_percent,
 )
 
-#: The board figures of `report.write_figures`, by key.
-FIGURE_NAMES = (
-    "cost_budget_risk",
-    "cost_distribution",
-    "cost_exceedance",
-    "downtime_exceedance",
-    "cost_fan",
-    "cost_breakdown",
-    "downtime_by_service",
-    "risk_return",
-    "paired_difference",
-    "gap_by_category",
-    "gap_by_service",
-    "structural_grid",
-)
+#: The board figures of `report.write_figures`, by key: the figures of all options, those of
+#: the recommended option against its runner-up, and the structural grid.
+FIGURE_NAMES = (*FIGURE_STEMS, *PAIR_FIGURES, "structural_grid")
 #: The sensitivity figures of `sensitivity_plots.write_sensitivity_figures` with a caption here.
 SENSITIVITY_NAMES = ("tornado", "spider", "sobol", "break_even", "decision_map")
 

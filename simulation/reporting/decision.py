@@ -45,10 +45,6 @@ TEXT: dict[str, dict[str, str]] = {
         "({share} der Gesamtkosten von {rec}). Jede Annahme, die die Kosten einer Option um "
         "mehr als diesen Betrag verschiebt, kehrt die Rangfolge um.",
     },
-    "change_more": {
-        "en": "The section “What would change the answer” tests the structural choices.",
-        "de": "Der Abschnitt „Was die Antwort ändern würde“ prüft die strukturellen Annahmen.",
-    },
     "chart_title": {
         "en": "Which option, and how sure",
         "de": "Welche Option, und wie sicher",

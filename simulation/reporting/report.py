@@ -44,7 +44,7 @@ from simulation.reporting.labels import (
 )
 from simulation.reporting.options import option_descriptions, options_table
 from simulation.reporting.options import text as options_text
-from simulation.reporting.pages import A4_LANDSCAPE, line_height, paragraphs_height, table_height
+from simulation.reporting.pages import A4_LANDSCAPE, paragraphs_height, table_height
 from simulation.reporting.pages import fit_title as _fit_title
 from simulation.reporting.pages import image as _image
 from simulation.reporting.pages import page as _page
@@ -892,12 +892,6 @@ def section_indices(rows: list[list[str]]) -> list[int]:
 
 
 _SUMMARY_SIZE, _SUMMARY_WIDTH = 10.5, 128  # executive summary: font size, characters a line
-
-
-def _paragraphs_height(paragraphs: list[str]) -> float:
-    """Height (figure fraction) that `_wrapped` takes for the summary paragraphs."""
-    lines = [len(textwrap.wrap(p, width=_SUMMARY_WIDTH)) + 0.8 for p in paragraphs]
-    return line_height(_SUMMARY_SIZE) * sum(lines)
 
 
 def _overview(fig, y: float, analysis: Analysis, ctx: plots.FigureContext) -> float:
