@@ -123,8 +123,52 @@ def test_security_without_a_security_service_needs_no_section() -> None:
     [("compliance", Compliance()), ("change", Change()), ("simulation", SimulationSettings())],
 )
 def test_other_sections_left_out_take_their_defaults(section: str, default: Any, how: str) -> None:
-    experiment = experiment_from_dict(without(reference_tree(), section, how))
+    tree = reference_tree()
+    if section == "change":  # `change` may go only where no service has change work
+        for service in tree["services"].values():
+            service.pop("change_hours_per_year", None)
+    experiment = experiment_from_dict(without(tree, section, how))
     assert getattr(experiment, section) == default
+
+
+# Change work is priced on both sides or neither by what the analyst wrote (fair comparison): a
+# built-in 0 EUR/h would make the in-house option's unmet change hours, or a provider's billed
+# ones, free by omission.
+
+
+@pytest.mark.parametrize("how", ["absent", "null"])
+def test_in_house_change_work_needs_a_rate(how: str) -> None:
+    with pytest.raises(Exception, match=r"change\.rate_eur_per_hour: required key is missing"):
+        experiment_from_dict(without(reference_tree(), "change", how), "mine.yaml")
+
+
+def test_deferred_change_work_needs_a_deferral_cost() -> None:
+    tree = reference_tree()
+    tree["change"] = {"unmet": "defer"}
+    with pytest.raises(Exception, match=r"change\.deferral_cost_eur_per_hour"):
+        experiment_from_dict(tree, "mine.yaml")
+    tree["change"]["deferral_cost_eur_per_hour"] = 0  # written: the analyst's choice
+    assert experiment_from_dict(tree).change.deferral_cost_eur_per_hour == 0
+
+
+def test_a_contract_for_a_service_with_change_work_needs_a_change_rate() -> None:
+    tree = reference_tree()
+    del tree["providers"]["msp"]["contracts"]["infrastructure"]["change_rate_eur_per_hour"]
+    path = r"providers\.msp\.contracts\.infrastructure\.change_rate_eur_per_hour"
+    with pytest.raises(Exception, match=path):
+        experiment_from_dict(tree, "mine.yaml")
+    tree["providers"]["msp"]["contracts"]["infrastructure"]["change_rate_eur_per_hour"] = 0
+    experiment_from_dict(tree)  # an explicit 0 (the fee includes change work) is accepted
+
+
+def test_without_change_work_neither_side_needs_a_rate() -> None:
+    tree = reference_tree()
+    tree.pop("change")
+    for service in tree["services"].values():
+        service["change_hours_per_year"] = 0
+    for contract in tree["providers"]["msp"]["contracts"].values():
+        contract.pop("change_rate_eur_per_hour", None)
+    assert experiment_from_dict(tree).change == Change()
 
 
 def test_no_compliance_section_means_no_compliance_losses(tmp_path: Path) -> None:

@@ -519,7 +519,8 @@ class Contract(Strict):
     outage_rate_factor: NonNegParam = 1.0
     repair_hours: EventDist | None = None
     vendor_management_hours_per_month: NonNegParam = 0.0
-    change_rate_eur_per_hour: NonNegParam = 0.0  # the provider's T&M rate for change work
+    # the provider's T&M rate for change work; required when the service has change hours
+    change_rate_eur_per_hour: NonNegParam = 0.0
     compliance_events_per_year: NonNegParam = 0.0  # events with the provider holding the data
     transition_months: MonthsParam = 0.0  # knowledge transfer at go-live: work is slower ...
     transition_effort_factor: PosParam = 1.0  # ... by this factor
@@ -572,7 +573,9 @@ class Change(Strict):
     """Change and project work the in-house team cannot do with the time incidents leave."""
 
     unmet: UnmetChange = UnmetChange.BUY
-    rate_eur_per_hour: NonNegParam = 0.0  # T&M rate when bought
+    # T&M rate when bought; required (see Experiment._check_change_prices) when in-house
+    # services have change hours, as the provider's rate is for contracted ones
+    rate_eur_per_hour: NonNegParam = 0.0
     deferral_cost_eur_per_hour: NonNegParam = 0.0  # cost of an hour postponed (risk)
 
 
@@ -773,7 +776,7 @@ OPTIONAL_SECTIONS: dict[str, str] = {
     "roles": "no roles: only options without an in-house team validate",
     "providers": "no provider: every scenario runs every service in house",
     "security": "no security incidents for any option",
-    "change": "the defaults of its keys: unmet in-house change work is bought at 0 EUR/h",
+    "change": "the defaults of its keys; needs a rate when in-house services have change work",
     "compliance": "no compliance losses for any option (loss per event 0 EUR)",
     "sensitivity": "no sensitivity analysis (`itsim sensitivity` refuses the config)",
 }
@@ -844,7 +847,47 @@ class Experiment(Strict):
         if self.sensitivity is not None:
             self._check_sensitivity(self.sensitivity)
         self._check_volume()
+        self._check_change_prices()
         return self
+
+    def _check_change_prices(self) -> None:
+        """Change work is priced on both sides, or on neither, by what the analyst wrote.
+
+        A provider bills a service's change hours at its contract's rate; an in-house team buys
+        (or defers) the hours it cannot fit at `change`'s rate. A built-in 0 EUR/h on either side
+        would make that side's change work free by omission, so a rate is required wherever a
+        scenario incurs change hours; an explicit 0 (fee includes it) is accepted.
+        """
+        changing = {sid for sid, s in self.services.items() if s.change_hours_per_year != 0}
+        key = (
+            "rate_eur_per_hour"
+            if self.change.unmet == UnmetChange.BUY
+            else ("deferral_cost_eur_per_hour")
+        )
+        priced = key in self.change.model_fields_set
+        for name, scenario in self.scenarios.items():
+            for sid, source in scenario.sourcing.items():
+                if sid not in changing:
+                    continue
+                if source == INTERNAL and not priced:
+                    raise ConfigValueError(
+                        f"change.{key}",
+                        NO_VALUE,
+                        f"required key is missing: EUR per hour of the change work the in-house "
+                        f"team cannot fit (scenario '{name}' runs '{sid}', which has change "
+                        f"hours, in house; a provider bills its contract's change rate)",
+                    )
+                provider = self.providers.get(source)
+                if provider is not None and (
+                    "change_rate_eur_per_hour" not in provider.contracts[sid].model_fields_set
+                ):
+                    raise ConfigValueError(
+                        f"providers.{source}.contracts.{sid}.change_rate_eur_per_hour",
+                        NO_VALUE,
+                        f"required key is missing: EUR per hour the provider bills for change "
+                        f"work, 0 if the fee includes it ('{sid}' has change hours; in house, "
+                        f"unmet change work costs `change`'s rate)",
+                    )
 
     def _check_volume(self) -> None:
         """Refuse a company whose expected tickets per replication would take hours to simulate."""
