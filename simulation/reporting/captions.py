@@ -2,10 +2,11 @@
 
 Under each figure a board member reads a caption (what the figure shows: quantity, basis, horizon,
 number of simulated futures, how to read bars, whiskers, lines and shading) and a takeaway (the
-figure's message in one or two sentences). Every number of a takeaway comes from the analysis the
-figure draws (`report.Analysis`, `sensitivity.SensitivityResult`), at board precision; where two
-options differ by less than the simulation can tell apart (the 95% confidence interval of their
-paired difference includes zero) the takeaway says so instead of naming a winner.
+figure's message in one or two sentences). Every number of a takeaway comes from the analysis
+the figure draws (`analysis.board.Analysis`, `sensitivity.SensitivityResult`), at board
+precision; where two options differ by less than the simulation can tell apart (the 95%
+confidence interval of their paired difference includes zero) the takeaway says so instead of
+naming a winner.
 
 `write_sidecars` puts title, caption, takeaway and provenance next to each figure's PNG as a
 UTF-8 text file of the same stem (`cost_budget_risk.txt`, `cost_budget_risk_de.txt`), for pasting
@@ -1404,6 +1405,8 @@ def _grid_noise(analysis: Any, ctx: FigureContext, flipped: list[str]) -> str:
     """The variants whose new cheapest option leads by less than the noise of a gap between
     two options: the half-width of the 95% interval of the recommended option's paired gap to
     its runner-up, scaled from the main run's futures to the grid's (1 / sqrt(n))."""
+    from simulation.reporting.whatif import variant_label
+
     whatif, comparison = analysis.whatif, analysis.comparison
     if comparison is None or not flipped:
         return ""
@@ -1416,7 +1419,7 @@ def _grid_noise(analysis: Any, ctx: FigureContext, flipped: list[str]) -> str:
     for variant in flipped:
         means = whatif.grid[whatif.grid["variant"] == variant]["mean_npv_eur"].sort_values()
         if len(means) > 1 and float(means.iloc[1] - means.iloc[0]) < se:
-            close.append(_quoted(whatif.variant_label(variant, ctx.lang), ctx.lang))
+            close.append(_quoted(variant_label(whatif, variant, ctx.lang), ctx.lang))
     if not close:
         return ""
     values = {"se": _eur(se, ctx.lang), "runs": format_number(runs, ctx.lang)}
@@ -1477,7 +1480,7 @@ def figure_caption(
     replications: pd.DataFrame | None = None,
 ) -> Caption:
     """Caption and takeaway of the board figure `name` (a key of `report.write_figures`) in
-    `ctx.lang`, every number from `analysis` (`report.Analysis`).
+    `ctx.lang`, every number from `analysis` (`analysis.board.Analysis`).
 
     `replications` (the frame the analysis was built from) makes every comparison of options
     paired: whether each option's gap to the cheapest is within simulation noise (without it,

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from simulation import analysis as an
+from simulation.analysis.board import (  # noqa: F401 (re-exported: moved to analysis)
+    GAP_MAX_PARTS,
+    GAP_MIN_SHARE,
+    gap_analysis,
+)
 from simulation.reporting.labels import category_label, format_eur_short, format_percent
-
-#: A waterfall shows parts of at least 2% of the gap, at most this many; the rest is "other".
-GAP_MIN_SHARE = 0.02
-GAP_MAX_PARTS = 7
 
 GAP_TEXT: dict[str, dict[str, str]] = {
     "heading_less": {"en": "Why {a} costs less than {b}", "de": "Warum {a} günstiger ist als {b}"},
@@ -107,38 +108,6 @@ GAP_TEXT: dict[str, dict[str, str]] = {
 def gap_text(key: str, lang: str, **values: Any) -> str:
     """The text `key` of the gap page in language `lang`, formatted with `values`."""
     return GAP_TEXT[key][lang].format(**values)
-
-
-def gap_analysis(
-    replications: pd.DataFrame, monthly: pd.DataFrame, metadata: Mapping[str, Any], a: str, b: str
-) -> dict[str, Any]:
-    """The gap between a and b: `gaps` (every part, by "category" and, where the results
-    attribute costs to services, by "service"), `gap_charts` (the same condensed for the
-    waterfalls) and `gap_bases` (budget, risk, total). Empty without a discount rate in the
-    metadata (results written before it was recorded)."""
-    rate = metadata.get("discount_rate")
-    if rate is None:
-        return {"gaps": {}, "gap_charts": {}, "gap_bases": None}
-    services = metadata.get("services") or None
-    gaps, charts = {}, {}
-    for by in an.GAP_BREAKDOWNS:
-        try:
-            an.part_columns(monthly, by, services if by == "service" else None)
-        except KeyError:
-            continue  # no costs attributed to services in these results
-        options = {"by": by, "services": services if by == "service" else None}
-        gaps[by] = an.gap_decomposition(replications, monthly, a, b, float(rate), **options)
-        charts[by] = an.gap_decomposition(
-            replications,
-            monthly,
-            a,
-            b,
-            float(rate),
-            min_share=GAP_MIN_SHARE,
-            max_parts=GAP_MAX_PARTS,
-            **options,
-        )
-    return {"gaps": gaps, "gap_charts": charts, "gap_bases": an.gap_by_basis(replications, a, b)}
 
 
 def gap_heading(gap_eur: float, name_a: str, name_b: str, lang: str) -> str:

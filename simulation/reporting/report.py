@@ -1,7 +1,8 @@
-"""The board report: analysis of a results folder, all figures, a PDF report and an Excel workbook.
+"""The board report of a results folder: all figures, a PDF report and an Excel workbook.
 
-`build_analysis` computes every number the figures and documents show, once; the PDF and the
-workbook only format those numbers, so what the board reads equals what the analysis API returns.
+`simulation.analysis.board.build_analysis` (re-exported here) computes every number the figures
+and documents show, once; the PDF and the workbook only format those numbers, so what the board
+reads equals what the analysis API returns.
 
 Every cost is shown three ways: budget cost (cash out), risk cost (users' lost time, lost margin,
 security and compliance losses) and their total. The executive summary names the cheapest option
@@ -12,22 +13,21 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from simulation import analysis as an
+from simulation.analysis.board import Analysis, WhatIf, build_analysis
 from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
 from simulation.files import atomic_path
-from simulation.model.ledger import COST_CATEGORIES, RISK_CATEGORIES
+from simulation.model.ledger import RISK_CATEGORIES
 from simulation.reporting import decision, plots
-from simulation.reporting.captions import Caption, figure_captions, write_sidecars
+from simulation.reporting.captions import figure_captions, write_sidecars
 from simulation.reporting.captions import text as captions_text
 from simulation.reporting.gap_report import (
-    gap_analysis,
     gap_heading,
     gap_paragraph,
     gap_table_header,
@@ -67,7 +67,6 @@ from simulation.reporting.verification import (
     verification_text,
 )
 from simulation.reporting.whatif import (
-    WhatIf,
     break_even_sentence,
     change_sentence,
     noise_note,
@@ -274,174 +273,6 @@ def text(key: str, lang: str, **values: Any) -> str:
 def board_eur(value: float, lang: str) -> str:
     """An amount at board precision: €4.1m / 4,1 Mio. €, €431k / 431 Tsd. €."""
     return format_eur_short(value, lang)
-
-
-@dataclass
-class Analysis:
-    """Every number the figures and reports show, computed once from a results folder.
-
-    `risk`, `risk_table`, `cheapest`, `comparison`, `difference`, `cost_exceedance` and `bands`
-    are on total cost (budget + risk); `budget_risk` (`analysis.budget_risk_table`), `choices`
-    (`analysis.recommendations`), `cheapest_budget`, `budget_comparison`, `grouped_breakdown`,
-    `risk_by_basis` and the `budget_*` curves show budget and risk cost apart. `gaps` splits
-    the gap between the recommended option and its runner-up by cost category and by service
-    (`analysis.gap_decomposition`, every part), `gap_charts` the same condensed for the
-    waterfalls, `gap_bases` into budget and risk cost (`analysis.gap_by_basis`).
-    """
-
-    metadata: dict[str, Any]
-    scenarios: list[str]
-    services: list[str]
-    risk: pd.DataFrame
-    risk_table: pd.DataFrame
-    cheapest: pd.DataFrame
-    summary: pd.DataFrame
-    breakdown: pd.DataFrame
-    downtime: pd.DataFrame
-    downtime_p95: pd.DataFrame
-    yearly: pd.DataFrame
-    bands: pd.DataFrame
-    cost_exceedance: pd.DataFrame
-    downtime_exceedance: pd.DataFrame
-    sla: pd.DataFrame
-    recommended: str
-    runner_up: str | None
-    comparison: pd.Series | None
-    difference: pd.Series | None
-    drivers: pd.Series = field(default_factory=pd.Series)
-    budget_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
-    choices: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cheapest_budget: pd.DataFrame = field(default_factory=pd.DataFrame)
-    budget_comparison: pd.Series | None = None
-    grouped_breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
-    risk_by_basis: pd.DataFrame = field(default_factory=pd.DataFrame)
-    budget_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
-    budget_exceedance: pd.DataFrame = field(default_factory=pd.DataFrame)
-    gaps: dict[str, pd.DataFrame] = field(default_factory=dict)
-    gap_charts: dict[str, pd.DataFrame] = field(default_factory=dict)
-    gap_bases: pd.DataFrame | None = None
-    whatif: WhatIf | None = None  # what would change the answer (structural grid, break-even)
-    captions: dict[str, Caption] = field(default_factory=dict)  # per figure: caption, takeaway
-    sensitivity: tuple[Any, dict] | None = None  # `itsim sensitivity` of the same config, if any
-    verification: tuple[pd.DataFrame, dict] | None = None  # `itsim verify --out` table and meta
-
-    @property
-    def winners_differ(self) -> bool:
-        """Whether the cheapest option on budget cost is not the cheapest on total cost."""
-        return an.winners_disagree(self.choices)
-
-
-def variance_drivers(replications: pd.DataFrame, scenario: str) -> pd.Series:
-    """Share of the variance of a scenario's NPV cost contributed by each cost category.
-
-    Cov(category, total) / Var(total) on nominal costs; the shares sum to 1 (a category can be
-    negative when it moves against the total, e.g. service credits).
-    """
-    rows = replications[replications["scenario"] == scenario]
-    columns = [f"cost_{c}_eur" for c in COST_CATEGORIES]
-    total = rows["cost_total_eur"]
-    variance = float(total.var())
-    if not variance > 0:
-        return pd.Series(0.0, index=[c[5:-4] for c in columns])
-    shares = {c[5:-4]: float(rows[c].cov(total)) / variance for c in columns}
-    return pd.Series(shares).sort_values(ascending=False)
-
-
-def build_analysis(
-    replications: pd.DataFrame,
-    monthly: pd.DataFrame,
-    metadata: dict[str, Any],
-    n_boot: int = 1000,
-    seed: int = 0,
-) -> Analysis:
-    """Compute every table behind the figures and reports."""
-    scenarios = [s for s in metadata["scenarios"] if s in set(replications["scenario"])]
-    services = list(metadata.get("services", []))
-    risk = an.risk_metrics(replications, scenarios=scenarios, n_boot=n_boot, seed=seed)
-    risk_table = an.risk_table(risk).reindex(scenarios)
-    ranked = risk_table["mean"].sort_values().index.tolist()
-    recommended = ranked[0]
-    runner_up = ranked[1] if len(ranked) > 1 else None
-    comparison = difference = None
-    gap: dict[str, Any] = {}
-    if runner_up is not None:
-        comparison = an.compare_pair(replications, recommended, runner_up, n_boot=n_boot, seed=seed)
-        difference = an.paired_difference(replications, recommended, runner_up)
-        gap = gap_analysis(replications, monthly, metadata, recommended, runner_up)
-    return Analysis(
-        metadata=metadata,
-        scenarios=scenarios,
-        services=services,
-        risk=risk,
-        risk_table=risk_table,
-        cheapest=an.cheapest_table(replications, scenarios=scenarios),
-        summary=an.summary_table(replications, scenarios),
-        breakdown=an.cost_breakdown(replications, scenarios=scenarios),
-        downtime=an.downtime_by_service(replications, services, scenarios=scenarios),
-        downtime_p95=an.downtime_by_service_quantile(
-            replications, services, 0.95, scenarios=scenarios
-        ),
-        yearly=_yearly(monthly, scenarios),
-        bands=an.cumulative_cost_bands(monthly, scenarios=scenarios),
-        cost_exceedance=an.exceedance_curve(replications, "cost_npv_eur", scenarios=scenarios),
-        downtime_exceedance=an.exceedance_curve(
-            replications, "downtime_hours", scenarios=scenarios
-        ),
-        sla=an.sla_versus_loss(replications, scenarios=scenarios),
-        recommended=recommended,
-        runner_up=runner_up,
-        comparison=comparison,
-        difference=difference,
-        drivers=variance_drivers(replications, recommended),
-        **_budget_and_risk(replications, monthly, scenarios, risk, comparison, n_boot, seed),
-        **gap,
-    )
-
-
-def _budget_and_risk(
-    replications: pd.DataFrame,
-    monthly: pd.DataFrame,
-    scenarios: list[str],
-    risk: pd.DataFrame,
-    comparison: pd.Series | None,
-    n_boot: int,
-    seed: int,
-) -> dict[str, Any]:
-    """The tables that show budget cost and risk cost apart (fields of `Analysis`)."""
-    budget = an.COST_BASES["budget"]
-    budget_comparison = None
-    if comparison is not None:
-        budget_comparison = an.compare_pair(
-            replications, comparison["a"], comparison["b"], budget, n_boot=n_boot, seed=seed
-        )
-    metrics = [
-        an.risk_metrics(
-            replications, an.COST_BASES[basis], scenarios, n_boot=n_boot, seed=seed
-        ).assign(basis=basis)
-        for basis in ("budget", "risk")
-    ]
-    metrics.append(risk.assign(basis="total"))
-    return {
-        "budget_risk": an.budget_risk_table(replications, scenarios),
-        "choices": an.recommendations(replications, scenarios, bases=("budget", "total")),
-        "cheapest_budget": an.cheapest_table(replications, budget, scenarios),
-        "budget_comparison": budget_comparison,
-        "grouped_breakdown": an.grouped_cost_breakdown(replications, scenarios),
-        "risk_by_basis": pd.concat(metrics, ignore_index=True),
-        "budget_bands": an.cumulative_cost_bands(monthly, "cost_budget_eur", scenarios=scenarios),
-        "budget_exceedance": an.exceedance_curve(replications, budget, scenarios=scenarios),
-    }
-
-
-def _yearly(monthly: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
-    """Each year's budget, risk and total cost (nominal EUR), one block per `cost`."""
-    columns = {"budget": "cost_budget_eur", "risk": "cost_risk_eur", "total": "cost_total_eur"}
-    parts = [
-        an.yearly_costs(monthly, column, scenarios).assign(cost=basis)
-        for basis, column in columns.items()
-    ]
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[["cost", *[c for c in frame.columns if c != "cost"]]]
 
 
 # -- figures ----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ module only chooses and formats them. Amounts are net present values (EUR) over 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
+from simulation.analysis.board import WhatIf
 from simulation.analysis.structural import answer_changes, preferred
 from simulation.config.variants import BASELINE
 from simulation.reporting.gap_report import _listed
@@ -138,28 +138,9 @@ def whatif_text(key: str, lang: str, **values: Any) -> str:
     return WHATIF_TEXT[key][lang].format(**values)
 
 
-@dataclass
-class WhatIf:
-    """The structural grid of a run and the break-even sweep next to it (either may be absent).
-
-    `meta` is structural.json: runs, variants (name, label, label_de, set), and for the sweep
-    its parameter, the scenarios a and b, runs and the break-even with its band.
-    """
-
-    grid: pd.DataFrame | None
-    sweep: pd.DataFrame | None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def variant_label(self, name: str, lang: str) -> str:
-        if name == BASELINE:
-            return whatif_text("baseline", lang)
-        for v in self.meta.get("variants", []):
-            if v["name"] == name:
-                return (v.get("label_de") if lang == "de" else None) or v.get("label") or name
-        return name
-
-    def variants(self) -> list[str]:
-        return list(pd.unique(self.grid["variant"])) if self.grid is not None else []
+def variant_label(whatif: WhatIf, name: str, lang: str) -> str:
+    """A variant's display label in `lang`; the configured case reads "As configured"."""
+    return whatif.variant_label(name, lang, baseline=whatif_text("baseline", lang))
 
 
 def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Path) -> FigureResult:
@@ -216,7 +197,7 @@ def plot_structural_grid(whatif: WhatIf, ctx: FigureContext, out_base: str | Pat
         ax.set_ylim(len(variants) - 0.5, -0.5)
         ax.set_xticks(range(len(scenarios)), [ctx.scenario_label(s) for s in scenarios])
         ax.xaxis.tick_top()
-        labels = [_wrap(whatif.variant_label(v, lang), 38) for v in variants]
+        labels = [_wrap(variant_label(whatif, v, lang), 38) for v in variants]
         ax.set_yticks(range(len(variants)), labels)
         ax.tick_params(axis="both", length=0, labelsize=12)
         ax.get_yticklabels()[0].set_fontweight("bold")
@@ -238,9 +219,9 @@ def change_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
         best = ctx.scenario_label(chosen[BASELINE])
         return whatif_text("none_changes", lang, n=n, best=best)
     parts = [
-        f"„{whatif.variant_label(v, lang)}“ ({ctx.scenario_label(chosen[v])})"
+        f"„{variant_label(whatif, v, lang)}“ ({ctx.scenario_label(chosen[v])})"
         if lang == "de"
-        else f"“{whatif.variant_label(v, lang)}” ({ctx.scenario_label(chosen[v])})"
+        else f"“{variant_label(whatif, v, lang)}” ({ctx.scenario_label(chosen[v])})"
         for v in flipped
     ]
     return whatif_text("some_change", lang, k=len(flipped), n=n, variants=_listed(parts, lang))
@@ -261,7 +242,7 @@ def largest_shift_sentence(whatif: WhatIf, ctx: FigureContext, a: str, b: str) -
         ctx.lang,
         a=ctx.scenario_label(a),
         b=ctx.scenario_label(b),
-        variant=whatif.variant_label(variant, ctx.lang),
+        variant=variant_label(whatif, variant, ctx.lang),
         amount=amount,
         winner=ctx.scenario_label(b if shift[variant] > 0 else a),
     )
@@ -352,7 +333,7 @@ def whatif_table(whatif: WhatIf, ctx: FigureContext) -> tuple[list[str], list[li
     rows = []
     for variant in whatif.variants():
         part = grid[grid["variant"] == variant].set_index("scenario")
-        cells = [whatif.variant_label(variant, lang)]
+        cells = [variant_label(whatif, variant, lang)]
         cells += [
             format_number(float(part.loc[s, column]) / 1e6, lang, 2)
             for column, _ in bases
@@ -380,7 +361,7 @@ def whatif_sheet(whatif: WhatIf, ctx: FigureContext) -> pd.DataFrame:
     }
     sheet = pd.DataFrame(
         {
-            whatif_text("variant", lang): [whatif.variant_label(v, lang) for v in grid["variant"]],
+            whatif_text("variant", lang): [variant_label(whatif, v, lang) for v in grid["variant"]],
             whatif_text("sheet_option", lang): [ctx.scenario_label(s) for s in grid["scenario"]],
             **{whatif_text(key, lang): grid[col].to_numpy() for col, key in columns.items()},
         }

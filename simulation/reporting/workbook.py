@@ -7,8 +7,8 @@ of each sheet carries a note (a cell comment) saying whether its amounts are nom
 present values, and in which currency. The replications sheet keeps the code names as its
 headers: it is the data contract that analysts' scripts read.
 
-The workbook only formats the numbers of the analysis (`report.build_analysis`); it never
-computes new ones.
+The workbook only formats the numbers of the analysis (`analysis.board.build_analysis`); it
+never computes new ones.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from simulation.reporting.verification import verification_sheet, verification_t
 from simulation.reporting.whatif import WHATIF_SHEET_KINDS, whatif_sheet, whatif_text
 
 if TYPE_CHECKING:
-    from simulation.reporting.report import Analysis
+    from simulation.analysis.board import Analysis
 
 #: Number formats; Excel shows its users' own decimal and thousands separators.
 EUR_FORMAT, SHARE_FORMAT, NUMBER_FORMAT = "#,##0", "0.0%", "#,##0.0"
