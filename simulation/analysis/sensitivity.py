@@ -322,7 +322,10 @@ class ModelEvaluator:
     def design_for(self, plan: RunPlan) -> ParameterDesign:
         """The parameters varying across replications: a Latin hypercube (scipy.stats.qmc), so
         that even a few replications per design point cover each parameter's whole range."""
-        return ParameterDesign(plan.design().paths, SamplingMethod.LHS, plan.seed, plan.runs)
+        design = plan.design()
+        return ParameterDesign(
+            design.paths, SamplingMethod.LHS, plan.seed, plan.runs, design.correlations
+        )
 
     def model_runs(self, n_points: int) -> int:
         """Replications the evaluation of `n_points` design points costs."""

@@ -49,8 +49,10 @@ def structural_grid(
     scenarios = tuple(scenarios)
     plans = [RunPlan(exp, scenarios, runs, seed) for exp in experiments.values()]
     paths = sorted({p for plan in plans for p in scenario_paths(plan.specs())})
-    sampling = next(iter(experiments.values())).simulation.sampling
-    design = ParameterDesign(paths, sampling, seed, runs)
+    baseline = next(iter(experiments.values()))
+    design = ParameterDesign(
+        paths, baseline.simulation.sampling, seed, runs, baseline.correlation_pairs()
+    )
     names = list(experiments)
     on_pair = (lambda i, n: on_variant(names[i], n)) if on_variant else None
     frame = run_variants([(plan, design) for plan in plans], jobs, on_progress, on_pair)

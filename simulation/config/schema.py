@@ -579,6 +579,13 @@ class Change(Strict):
     deferral_cost_eur_per_hour: NonNegParam = 0.0  # cost of an hour postponed (risk)
 
 
+class Correlation(Strict):
+    """Two uncertain parameters that move together: a Spearman rank correlation in [-1, 1]."""
+
+    between: tuple[str, str]  # dotted parameter paths, as `itsim validate` lists them
+    rank_correlation: Annotated[float, Field(ge=-1.0, le=1.0, strict=False)]
+
+
 class Compliance(Strict):
     """Data-protection and compliance events: rates per service and contract, loss per event."""
 
@@ -779,6 +786,7 @@ OPTIONAL_SECTIONS: dict[str, str] = {
     "change": "the defaults of its keys; needs a rate when in-house services have change work",
     "compliance": "no compliance losses for any option (loss per event 0 EUR)",
     "sensitivity": "no sensitivity analysis (`itsim sensitivity` refuses the config)",
+    "correlations": "independent uncertain parameters",
 }
 
 
@@ -807,6 +815,8 @@ class Experiment(Strict):
     compliance: Compliance = Compliance()
     scenarios: dict[str, Scenario] = Field(min_length=1)
     sensitivity: SensitivitySettings | None = None
+    # Spearman rank correlations between uncertain parameters; none: independent inputs
+    correlations: tuple[Correlation, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -848,7 +858,55 @@ class Experiment(Strict):
             self._check_sensitivity(self.sensitivity)
         self._check_volume()
         self._check_change_prices()
+        self._check_correlations()
         return self
+
+    def correlation_pairs(self) -> list[tuple[str, str, float]]:
+        """The `correlations` as (path a, path b, Spearman rho) triples."""
+        return [(*c.between, float(c.rank_correlation)) for c in self.correlations]
+
+    def _check_correlations(self) -> None:
+        """Each pair names two different uncertain parameters, once; together they are possible."""
+        if not self.correlations:
+            return
+        from simulation.config.correlations import invalid_pairs
+        from simulation.config.scenario import find_uncertain, scenario_spec
+
+        uncertain = {
+            path for name in self.scenarios for path, _ in find_uncertain(scenario_spec(self, name))
+        }
+        seen: set[frozenset[str]] = set()
+        for i, corr in enumerate(self.correlations):
+            for j, path in enumerate(corr.between):
+                if path not in uncertain:
+                    raise ConfigValueError(
+                        f"correlations.{i}.between.{j}",
+                        path,
+                        "an uncertain parameter (a distribution; `itsim validate` lists them)",
+                    )
+            pair = frozenset(corr.between)
+            if len(pair) < 2 or pair in seen:
+                raise ConfigValueError(
+                    f"correlations.{i}.between",
+                    list(corr.between),
+                    "two different parameters, each pair named once",
+                )
+            seen.add(pair)
+        if self.sensitivity is not None and SensitivityMethod.SOBOL in self.sensitivity.methods:
+            raise ConfigValueError(
+                "sensitivity.methods",
+                [m.value for m in self.sensitivity.methods],
+                "no sobol while `correlations` is set: Sobol indices assume independent inputs",
+            )
+        culprits, smallest = invalid_pairs(self.correlation_pairs())
+        if culprits:
+            named = "; ".join(f"{a} ~ {b}" for a, b in culprits)
+            raise ConfigValueError(
+                "correlations",
+                f"{len(self.correlations)} pairs",
+                f"rank correlations that can hold together (positive definite; smallest "
+                f"eigenvalue {smallest:.3f}): loosen {named}",
+            )
 
     def _check_change_prices(self) -> None:
         """Change work is priced on both sides, or on neither, by what the analyst wrote.

@@ -53,7 +53,11 @@ class RunPlan:
 
     def design(self) -> ParameterDesign:
         return ParameterDesign(
-            scenario_paths(self.specs()), self.experiment.simulation.sampling, self.seed, self.runs
+            scenario_paths(self.specs()),
+            self.experiment.simulation.sampling,
+            self.seed,
+            self.runs,
+            self.experiment.correlation_pairs(),
         )
 
 

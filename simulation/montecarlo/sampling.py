@@ -15,22 +15,46 @@ import warnings
 import numpy as np
 from scipy.stats import qmc
 
+from simulation.config.correlations import score_matrix
 from simulation.config.scenario import ScenarioSpec, find_uncertain, resolve
 from simulation.config.schema import SamplingMethod
+from simulation.montecarlo.correlation import iman_conover
 from simulation.montecarlo.streams import ReplicationStreams, parameter_stream
+
+#: Replications per Iman–Conover block of the independent-streams design.
+BLOCK = 1024
 
 
 class ParameterDesign:
-    """The uniforms of every uncertain parameter for every replication of an experiment."""
+    """The uniforms of every uncertain parameter for every replication of an experiment.
 
-    def __init__(self, paths: list[str], method: SamplingMethod, seed: int, runs: int) -> None:
+    `correlations` are (path a, path b, Spearman rho) triples (`Experiment.correlation_pairs`);
+    pairs naming a parameter outside `paths` are left out.
+    """
+
+    def __init__(
+        self,
+        paths: list[str],
+        method: SamplingMethod,
+        seed: int,
+        runs: int,
+        correlations: list[tuple[str, str, float]] | tuple = (),
+    ) -> None:
         self.paths = sorted(set(paths))
         self.method = SamplingMethod(method)
         self.seed = int(seed)
         self.runs = int(runs)
+        known = set(self.paths)
+        self.correlations = [c for c in correlations if c[0] in known and c[1] in known]
+        self._correlated, self._target = score_matrix(self.correlations)
+        self._blocks: dict[int, np.ndarray] = {}
         self._matrix: np.ndarray | None = None
         if self.method != SamplingMethod.RANDOM and self.paths:
             self._matrix = self._design()
+            if self.correlations:
+                columns = [self.paths.index(p) for p in self._correlated]
+                rng = parameter_stream(self.seed, "correlation:design")
+                self._matrix[:, columns] = iman_conover(self._matrix[:, columns], self._target, rng)
 
     def _design(self) -> np.ndarray:
         d = len(self.paths)
@@ -49,7 +73,27 @@ class ParameterDesign:
             row = self._matrix[replication]
             return {p: _clip(row[i]) for i, p in enumerate(self.paths)}
         streams = ReplicationStreams(self.seed, replication)
-        return {p: _clip(streams.generator("param", p).random()) for p in self.paths}
+        u = {p: _clip(streams.generator("param", p).random()) for p in self.paths}
+        if self.correlations:
+            block, row = divmod(replication, BLOCK)
+            u.update(zip(self._correlated, self._block(block)[row], strict=True))
+        return u
+
+    def _block(self, block: int) -> np.ndarray:
+        """The correlated parameters' uniforms of replications block*BLOCK ... (BLOCK rows)."""
+        if block not in self._blocks:
+            rows = np.array(
+                [
+                    [
+                        _clip(ReplicationStreams(self.seed, r).generator("param", p).random())
+                        for p in self._correlated
+                    ]
+                    for r in range(block * BLOCK, (block + 1) * BLOCK)
+                ]
+            )
+            rng = parameter_stream(self.seed, f"correlation:block:{block}")
+            self._blocks[block] = iman_conover(rows, self._target, rng)
+        return self._blocks[block]
 
 
 class PointDesign:
