@@ -10,13 +10,14 @@ naming a winner.
 
 `write_sidecars` puts title, caption, takeaway and provenance next to each figure's PNG as a
 UTF-8 text file of the same stem (`cost_budget_risk.txt`, `cost_budget_risk_de.txt`), for pasting
-into slides. Every string is in `TEXT`, in English and German.
+into slides. Every string is in `TEXT`, the section "captions" of the catalogue
+(`texts.yaml`, see `simulation.reporting.catalogue`), in English and German.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from simulation import analysis as an
 from simulation.analysis.gap import GAP_OTHER
 from simulation.files import atomic_path
 from simulation.model.ledger import RISK_CATEGORIES
+from simulation.reporting import catalogue
 from simulation.reporting.figures.frame import (
     FIGURE_STEMS,
     PAIR_FIGURES,
@@ -43,6 +45,7 @@ from simulation.reporting.labels import (
     format_eur_short,
     format_number,
     format_percent,
+    listed,
 )
 
 #: The board figures of `report.write_figures`, by key: the figures of all options, those of
@@ -54,658 +57,7 @@ SENSITIVITY_NAMES = ("tornado", "spider", "sobol", "break_even", "decision_map")
 #: Fewer futures in the worst 5% than this: tail estimates (CVaR95) are called rough.
 _ROUGH_TAIL_FUTURES = 10
 
-TEXT: dict[str, dict[str, str]] = {
-    # -- shared words ---------------------------------------------------------------------------
-    "and": {"en": "and", "de": "und"},
-    "noise": {"en": ", within simulation noise", "de": " (statistisch nicht gesichert)"},
-    "less": {"en": "{amount} less", "de": "{amount} weniger"},
-    "more": {"en": "{amount} more", "de": "{amount} mehr"},
-    "quoted": {"en": "“{name}”", "de": "„{name}“"},
-    "less_than_pct": {"en": "less than {p}", "de": "weniger als {p}"},
-    "more_than_pct": {"en": "more than {p}", "de": "mehr als {p}"},
-    "hours": {"en": "{value} hours", "de": "{value} Stunden"},
-    "span": {"en": "{n} years", "de": "{n} Jahre"},
-    "span_one": {"en": "1 year", "de": "1 Jahr"},
-    "span_dative": {"en": "{n} years", "de": "{n} Jahren"},
-    "span_dative_one": {"en": "1 year", "de": "1 Jahr"},
-    "futures": {"en": "{n} futures", "de": "{n} Verläufe"},
-    "futures_one": {"en": "1 future", "de": "1 Verlauf"},
-    "unavailable": {
-        "en": "figure {name!r} has no data in this analysis",
-        "de": "Für die Abbildung {name!r} enthält diese Analyse keine Daten",
-    },
-    # -- sidecar --------------------------------------------------------------------------------
-    "sidecar_takeaway": {"en": "Takeaway: {text}", "de": "Kernaussage: {text}"},
-    "sidecar_source": {"en": "Source: {text}", "de": "Quelle: {text}"},
-    # -- cost_budget_risk -----------------------------------------------------------------------
-    "budget_risk_caption": {
-        "en": "Mean cost per option over {years} as net present value, from {runs} "
-        "simulated futures per option. The lower part of each bar is budget cost (cash out), "
-        "the upper part risk cost (users' lost time, lost margin, security and compliance "
-        "losses, deferred change); together they make the total cost written above the bar. "
-        "The whisker left of a bar spans budget cost, the one right of it total cost, from P5 "
-        "to P95: 90% of the futures lie between the ends. Under each option: the share of "
-        "futures in which it is the cheapest, on budget cost alone and on total cost.",
-        "de": "Mittlere Kosten je Option über {years} als Barwert, aus {runs} simulierten "
-        "Verläufen je Option. Der untere Teil jedes Balkens sind die Budgetkosten "
-        "(Auszahlungen), der obere die Risikokosten (Arbeitszeitverlust der Nutzer, entgangene "
-        "Marge, Sicherheits- und Compliance-Schäden, aufgeschobene Änderungen); zusammen "
-        "ergeben sie die Gesamtkosten über dem Balken. Der Strich links vom Balken zeigt die "
-        "Spanne der Budgetkosten, der rechts die der Gesamtkosten, jeweils von P5 bis P95: "
-        "90 % der Verläufe liegen dazwischen. Unter jeder Option: der Anteil der Verläufe, in "
-        "denen sie am günstigsten ist, nach Budgetkosten allein und nach Gesamtkosten.",
-    },
-    "rank_best": {
-        "en": "{best} has the lowest expected total cost: {mean} ({budget} budget and {risk} "
-        "risk cost)",
-        "de": "Die niedrigsten erwarteten Gesamtkosten hat {best} mit {mean} ({budget} Budget- "
-        "und {risk} Risikokosten)",
-    },
-    "rank_level": {
-        "en": "{best} and {runner} are level on expected total cost: {mean} and {mean_runner}; "
-        "the gap of {amount} is within simulation noise",
-        "de": "{best} und {runner} liegen bei den erwarteten Gesamtkosten gleichauf: {mean} bzw. "
-        "{mean_runner}; der Abstand von {amount} ist statistisch nicht gesichert",
-    },
-    "rank_more": {"en": "{name} costs {amount} more", "de": "{name} liegt {amount} darüber"},
-    "rank_more_short": {"en": "{name} {amount} more", "de": "{name} {amount} darüber"},
-    "rank_more_than": {
-        "en": "{name} costs {amount} more than {best}",
-        "de": "{name} liegt {amount} über {best}",
-    },
-    "budget_best": {
-        "en": "On budget cost alone, {best} is the cheapest: {mean}, {amount} less than {runner}.",
-        "de": "Nach Budgetkosten allein ist {best} am günstigsten: {mean}, {amount} weniger als "
-        "{runner}.",
-    },
-    "budget_level": {
-        "en": "On budget cost alone, {best} and {runner} are level: {mean} and {mean_runner}, a "
-        "gap of {amount} within simulation noise.",
-        "de": "Nach Budgetkosten allein liegen {best} und {runner} gleichauf: {mean} bzw. "
-        "{mean_runner}; der Abstand von {amount} ist statistisch nicht gesichert.",
-    },
-    "single_option": {
-        "en": "{best} costs {mean} on average over {years}: {budget} budget and {risk} risk cost.",
-        "de": "{best} kostet über {years} im Mittel {mean}: {budget} Budget- und {risk} "
-        "Risikokosten.",
-    },
-    # -- cost_distribution ----------------------------------------------------------------------
-    "distribution_caption": {
-        "en": "How the total cost (budget + risk, net present value over {years}) is "
-        "spread across {runs} simulated futures per option: the height of a step is the share "
-        "of futures with a cost in that range. Dashed line: the option's mean; dotted line: "
-        "its P95, exceeded in 1 of 20 futures.",
-        "de": "Wie sich die Gesamtkosten (Budget + Risiko, Barwert über {years}) über "
-        "{runs} simulierte Verläufe je Option verteilen: Die Höhe einer Stufe ist der Anteil "
-        "der Verläufe mit Kosten in diesem Bereich. Gestrichelt: Mittelwert der Option; "
-        "gepunktet: ihr P95, in 1 von 20 Verläufen überschritten.",
-    },
-    "axis_cut": {
-        "en": "The axis shows {share} of the futures and is cut where a long tail begins: {note}.",
-        "de": "Die Achse zeigt {share} der Verläufe und endet dort, wo ein langer Ausläufer "
-        "beginnt: {note}.",
-    },
-    "distribution_same": {
-        "en": "{best} has the lowest mean ({mean}) and is the cheapest option in {p} of the "
-        "futures.",
-        "de": "{best} hat den niedrigsten Mittelwert ({mean}) und ist in {p} der Verläufe die "
-        "günstigste Option.",
-    },
-    "distribution_split": {
-        "en": "{best} has the lowest mean ({mean}), yet {often} is the cheapest option most "
-        "often: in {p_often} of the futures, {best} in {p_best}.",
-        "de": "{best} hat den niedrigsten Mittelwert ({mean}), die günstigste Option ist aber am "
-        "häufigsten {often}: in {p_often} der Verläufe, {best} in {p_best}.",
-    },
-    "distribution_split_median": {
-        "en": "{best} has the lowest mean ({mean}), yet {often} is the cheapest option most "
-        "often (in {p_often} of the futures, {best} in {p_best}): the typical cost of {often} "
-        "is lower (median {median_often} against {median_best}), but a few very expensive "
-        "futures pull its mean up.",
-        "de": "{best} hat den niedrigsten Mittelwert ({mean}), die günstigste Option ist aber am "
-        "häufigsten {often} (in {p_often} der Verläufe, {best} in {p_best}): Die typischen "
-        "Kosten von {often} sind niedriger (Median {median_often} gegenüber {median_best}), "
-        "einige sehr teure Verläufe treiben jedoch den Mittelwert nach oben.",
-    },
-    "distribution_spread": {
-        "en": "The cost spreads widest with {wide}: 90% of its futures lie between {low} and "
-        "{high}; narrowest with {narrow}: {low_narrow} to {high_narrow}.",
-        "de": "Am weitesten streuen die Kosten bei {wide}: 90 % der Verläufe liegen zwischen "
-        "{low} und {high}; am engsten bei {narrow}: {low_narrow} bis {high_narrow}.",
-    },
-    "distribution_spread_single": {
-        "en": "90% of the futures lie between {low} and {high}.",
-        "de": "90 % der Verläufe liegen zwischen {low} und {high}.",
-    },
-    # -- cost_exceedance ------------------------------------------------------------------------
-    "cost_exceedance_caption": {
-        "en": "For each cost level x, the share of {runs} simulated futures per option in which "
-        "the cost over {years} (net present value) exceeds x. Solid lines: total cost "
-        "(budget + risk); dashed lines: budget cost alone. The grey lines mark 10% and 5% (1 "
-        "in 10 and 1 in 20 futures). The further left a curve, the lower the cost at the same "
-        "probability.",
-        "de": "Für jede Kostenhöhe x der Anteil der {runs} simulierten Verläufe je Option, in "
-        "denen die Kosten über {years} (Barwert) x übersteigen. Durchgezogen: "
-        "Gesamtkosten (Budget + Risiko); gestrichelt: Budgetkosten allein. Die grauen Linien "
-        "markieren 10 % und 5 % (1 von 10 bzw. 1 von 20 Verläufen). Je weiter links eine "
-        "Kurve, desto niedriger die Kosten bei gleicher Wahrscheinlichkeit.",
-    },
-    "tail_levels": {
-        "en": "In 1 of 20 futures the total cost exceeds {items}.",
-        "de": "In 1 von 20 Verläufen übersteigen die Gesamtkosten {items}.",
-    },
-    "tail_item": {"en": "{amount} with {name}", "de": "{amount} bei {name}"},
-    "tail_same": {
-        "en": "So {name} has both the lowest mean and the lowest cost in the bad futures",
-        "de": "{name} hat damit sowohl den niedrigsten Mittelwert als auch die niedrigsten "
-        "Kosten in ungünstigen Verläufen",
-    },
-    "tail_split": {
-        "en": "So {tail} carries the lowest risk of high cost, although {best} has the lowest mean",
-        "de": "Das geringste Risiko hoher Kosten hat damit {tail}, obwohl {best} den "
-        "niedrigsten Mittelwert hat",
-    },
-    "tail_rough": {
-        "en": "; with {runs} futures per option these 1-in-20 values are rough (the 95% "
-        "intervals of the two lowest overlap).",
-        "de": "; bei {runs} Verläufen je Option sind diese Werte nur grob geschätzt (die "
-        "95-%-Intervalle der beiden niedrigsten überschneiden sich).",
-    },
-    # -- downtime_exceedance --------------------------------------------------------------------
-    "downtime_exceedance_caption": {
-        "en": "For each number of hours x, the share of {runs} simulated futures per option in "
-        "which the downtime over {years} (hours of full service outage, all services "
-        "together) exceeds x. The grey lines mark 10% and 5% (1 in 10 and 1 in 20 futures). "
-        "The further left a curve, the less downtime.",
-        "de": "Für jede Stundenzahl x der Anteil der {runs} simulierten Verläufe je Option, in "
-        "denen die Ausfallzeit über {years} (Stunden vollständigen Dienstausfalls, alle "
-        "Dienste zusammen) x übersteigt. Die grauen Linien markieren 10 % und 5 % (1 von 10 "
-        "bzw. 1 von 20 Verläufen). Je weiter links eine Kurve, desto weniger Ausfallzeit.",
-    },
-    "downtime_best": {
-        "en": "{best} has the least downtime: {hours} hours of full outage over {years} "
-        "on average, more than {p95} hours in 1 of 20 futures.",
-        "de": "Die geringste Ausfallzeit hat {best}: im Mittel {hours} Stunden vollständigen "
-        "Ausfalls über {years}, in 1 von 20 Verläufen mehr als {p95} Stunden.",
-    },
-    "downtime_level": {
-        "en": "{best} and {runner} have the least downtime, {hours} and {hours_runner} hours of "
-        "full outage over {years} on average; the difference is within simulation noise.",
-        "de": "Die geringste Ausfallzeit haben {best} und {runner} mit im Mittel {hours} bzw. "
-        "{hours_runner} Stunden vollständigen Ausfalls über {years}; der Unterschied ist "
-        "statistisch nicht gesichert.",
-    },
-    "downtime_more": {
-        "en": "{name} has {hours} hours more",
-        "de": "{name} liegt {hours} Stunden darüber",
-    },
-    "downtime_more_short": {
-        "en": "{name} {hours} hours more",
-        "de": "{name} {hours} Stunden darüber",
-    },
-    "downtime_single": {
-        "en": "{best} has {hours} hours of full outage over {years} on average, more than "
-        "{p95} hours in 1 of 20 futures.",
-        "de": "{best} hat im Mittel {hours} Stunden vollständigen Ausfalls über {years}, "
-        "in 1 von 20 Verläufen mehr als {p95} Stunden.",
-    },
-    # -- cost_fan -------------------------------------------------------------------------------
-    "fan_caption": {
-        "en": "Cumulative total cost (budget + risk), not discounted, month by month over "
-        "{years}, one panel per option. Line: median of {runs} simulated futures; dark "
-        "band: the middle 50% of futures (P25–P75); light band: the middle 80% (P10–P90); "
-        "dashed line: median of budget cost alone. Top left: the values after {years_dat}. "
-        "Not discounted, so the amounts are higher than the net present values of the other "
-        "figures.",
-        "de": "Kumulierte Gesamtkosten (Budget + Risiko), nicht abgezinst, Monat für Monat über "
-        "{years}, ein Feld je Option. Linie: Median von {runs} simulierten Verläufen; "
-        "dunkles Band: die mittleren 50 % der Verläufe (P25–P75); helles Band: die mittleren "
-        "80 % (P10–P90); gestrichelt: Median der Budgetkosten allein. Oben links: die Werte "
-        "nach {years_dat}. Nicht abgezinst, daher höher als die Barwerte der übrigen "
-        "Abbildungen.",
-    },
-    "fan_end": {
-        "en": "After {years_dat} the median cumulative total cost is {items}.",
-        "de": "Nach {years_dat} liegen die kumulierten Gesamtkosten im Median bei {items}.",
-    },
-    "fan_item": {"en": "{amount} for {name}", "de": "{amount} für {name}"},
-    "fan_wide": {
-        "en": "{name} has the widest range: 80% of its futures end between {low} and {high}.",
-        "de": "Die größte Bandbreite hat {name}: 80 % der Verläufe enden zwischen {low} und "
-        "{high}.",
-    },
-    "fan_range_single": {
-        "en": "80% of the futures end between {low} and {high}.",
-        "de": "80 % der Verläufe enden zwischen {low} und {high}.",
-    },
-    "fan_front": {
-        "en": "Cost comes earliest with {name}: {share} of its median over {years} falls in the "
-        "first year.",
-        "de": "Am frühesten fallen die Kosten bei {name} an: {share} des Medians über {years} "
-        "entfallen auf das erste Jahr.",
-    },
-    # -- cost_breakdown -------------------------------------------------------------------------
-    "breakdown_caption": {
-        "en": "Mean cost per category over {years}, not discounted, from {runs} simulated "
-        "futures per option. Budget cost (cash out) in blues, teals and greys, risk cost "
-        "(losses) in reds; the brackets give each group's subtotal and the number at the end "
-        "of a bar the total. Service credits from providers reduce the cost and are drawn left "
-        "of zero.",
-        "de": "Mittlere Kosten je Kategorie über {years}, nicht abgezinst, aus {runs} "
-        "simulierten Verläufen je Option. Budgetkosten (Auszahlungen) in Blau-, Grün- und "
-        "Grautönen, Risikokosten (Verluste) in Rottönen; die Klammern geben die Summe jeder "
-        "Gruppe an, die Zahl am Balkenende die Gesamtkosten. Gutschriften der Dienstleister "
-        "mindern die Kosten und stehen links der Null.",
-    },
-    "largest_items": {
-        "en": "The largest cost item is {items}.",
-        "de": "Größte Kostenposition ist {items}.",
-    },
-    "largest_item": {
-        "en": "{category} for {name} ({amount} of {total})",
-        "de": "{category} bei {name} ({amount} von {total})",
-    },
-    "risk_shares": {
-        "en": "Risk cost (losses) is {items}.",
-        "de": "Anteil der Risikokosten (Verluste) an den Gesamtkosten: {items}.",
-    },
-    "risk_share_item": {
-        "en": "{share} of the total with {name}",
-        "de": "{share} bei {name}",
-    },
-    "risk_share_item_short": {"en": "{share} with {name}", "de": "{share} bei {name}"},
-    "risk_share_range": {
-        "en": "Risk cost (losses) is between {low} and {high} of the total in every option.",
-        "de": "Der Anteil der Risikokosten (Verluste) an den Gesamtkosten liegt in jeder Option "
-        "zwischen {low} und {high}.",
-    },
-    "risk_share_same": {
-        "en": "Risk cost (losses) is about {low} of the total in every option.",
-        "de": "Der Anteil der Risikokosten (Verluste) an den Gesamtkosten liegt in jeder Option "
-        "bei etwa {low}.",
-    },
-    # -- downtime_by_service --------------------------------------------------------------------
-    "service_caption": {
-        "en": "Mean hours of full outage per service over {years}, one bar per option, "
-        "from {runs} simulated futures; the whisker on a bar reaches the P95, exceeded in 1 of "
-        "20 futures.",
-        "de": "Mittlere Stunden vollständigen Ausfalls je Dienst über {years}, ein Balken "
-        "je Option, aus {runs} simulierten Verläufen; der Strich auf einem Balken reicht bis "
-        "zum P95, der in 1 von 20 Verläufen überschritten wird.",
-    },
-    "service_most": {
-        "en": "Most downtime over {years} comes from {service}: on average {items}.",
-        "de": "Die meiste Ausfallzeit über {years} entfällt auf {service}: im Mittel {items}.",
-    },
-    "service_next": {"en": "Next is {service}: {items}.", "de": "Es folgt {service}: {items}."},
-    "service_item": {"en": "{hours} hours with {name}", "de": "{hours} Stunden bei {name}"},
-    "service_none": {
-        "en": "No outage in any simulated future: {services}.",
-        "de": "In keinem simulierten Verlauf ausgefallen: {services}.",
-    },
-    "service_no_downtime": {
-        "en": "No service went down in any simulated future.",
-        "de": "In keinem simulierten Verlauf ist ein Dienst ausgefallen.",
-    },
-    # -- risk_return ----------------------------------------------------------------------------
-    "risk_return_caption": {
-        "en": "Each point is an option: across, its expected total cost (mean net present value "
-        "over {years}, budget + risk); up, the mean total cost of its worst 5% of "
-        "futures (CVaR95), from {runs} simulated futures per option. Lines: 95% confidence "
-        "intervals. Lower left is better.",
-        "de": "Jeder Punkt ist eine Option: waagrecht ihre erwarteten Gesamtkosten (mittlerer "
-        "Barwert über {years}, Budget + Risiko), senkrecht die mittleren Gesamtkosten "
-        "ihrer ungünstigsten 5 % der Verläufe (CVaR95), aus {runs} simulierten Verläufen je "
-        "Option. Linien: 95-%-Konfidenzintervalle. Links unten ist besser.",
-    },
-    "rr_same": {
-        "en": "{best} has both the lowest expected total cost ({mean}) and the lowest mean cost "
-        "in the worst 5% of futures ({cvar}).",
-        "de": "{best} hat sowohl die niedrigsten erwarteten Gesamtkosten ({mean}) als auch die "
-        "niedrigsten mittleren Kosten in den ungünstigsten 5 % der Verläufe ({cvar}).",
-    },
-    "rr_split": {
-        "en": "{best} has the lowest expected total cost ({mean}), {safe} the lowest cost in "
-        "the worst 5% of futures ({cvar_safe} against {cvar_best}): the choice weighs the "
-        "average against the bad case.",
-        "de": "{best} hat die niedrigsten erwarteten Gesamtkosten ({mean}), {safe} die "
-        "niedrigsten Kosten in den ungünstigsten 5 % der Verläufe ({cvar_safe} gegenüber "
-        "{cvar_best}): Die Wahl wägt den Durchschnitt gegen den ungünstigen Fall ab.",
-    },
-    "rr_noise": {
-        "en": "Its lead over {runner} in expected cost ({amount}) is within simulation noise.",
-        "de": "Der Vorsprung bei den erwarteten Kosten vor {runner} ({amount}) ist statistisch "
-        "nicht gesichert.",
-    },
-    "rr_rough": {
-        "en": "With {runs} futures per option the worst 5% are only about {k}, so the heights "
-        "are rough estimates.",
-        "de": "Bei {runs} Verläufen je Option umfassen die ungünstigsten 5 % nur etwa {k}; "
-        "die Höhen sind daher nur grob geschätzt.",
-    },
-    # -- paired_difference ----------------------------------------------------------------------
-    "paired_caption": {
-        "en": "For each of the {runs} simulated futures, the total cost (budget + risk, net "
-        "present value over {years}) of {a} minus that of {b}; both options face the "
-        "same futures. Bars left of zero: futures in which {a} is cheaper; right of zero: "
-        "futures in which {b} is cheaper. Height: share of the futures.",
-        "de": "Für jeden der {runs} simulierten Verläufe die Gesamtkosten (Budget + Risiko, "
-        "Barwert über {years}) von {a} minus die von {b}; beide Optionen durchlaufen "
-        "dieselben Verläufe. Balken links der Null: Verläufe, in denen {a} günstiger ist; "
-        "rechts der Null: Verläufe, in denen {b} günstiger ist. Höhe: Anteil der Verläufe.",
-    },
-    "paired_usual": {
-        "en": "{a} is cheaper than {b} in {p} of the futures and costs {amount} less on "
-        "average (95% confidence interval of the saving {lo} to {hi}).",
-        "de": "{a} ist in {p} der Verläufe günstiger als {b} und kostet im Mittel {amount} "
-        "weniger (95-%-Konfidenzintervall der Einsparung {lo} bis {hi}).",
-    },
-    "paired_skewed": {
-        "en": "{a} is cheaper than {b} in only {p} of the futures, yet costs {amount} less on "
-        "average (95% confidence interval of the saving {lo} to {hi}): where {b} costs more, "
-        "it costs much more.",
-        "de": "{a} ist nur in {p} der Verläufe günstiger als {b}, kostet im Mittel aber {amount} "
-        "weniger (95-%-Konfidenzintervall der Einsparung {lo} bis {hi}): Ist {b} teurer, dann "
-        "deutlich.",
-    },
-    "paired_noise": {
-        "en": "The interval includes zero, so the difference is within simulation noise: "
-        "neither option is clearly cheaper on total cost.",
-        "de": "Das Intervall schließt null ein; der Unterschied ist statistisch nicht gesichert, "
-        "keine der beiden Optionen ist bei den Gesamtkosten eindeutig günstiger.",
-    },
-    "paired_budget": {
-        "en": "On budget cost alone, {a} is cheaper in {p} of the futures and costs {amount} on "
-        "average{noise}.",
-        "de": "Nach Budgetkosten allein ist {a} in {p} der Verläufe günstiger und kostet im "
-        "Mittel {amount}{noise}.",
-    },
-    # -- gap waterfalls -------------------------------------------------------------------------
-    "gap_caption": {
-        "en": "From the mean total cost of {b} (top bar) to that of {a} (bottom bar), net "
-        "present value over {years}, in {runs} simulated futures faced by both options; "
-        "each bar in between is the mean difference {a} minus {b} of one {part}. Teal: {a} "
-        "costs less; orange: {a} costs more; hatched: risk cost (losses); pale: the 95% "
-        "confidence interval of that difference includes zero. {parts} with small differences "
-        "are merged into one bar.",
-        "de": "Von den mittleren Gesamtkosten von {b} (oberer Balken) zu denen von {a} (unterer "
-        "Balken), Barwert über {years}, in {runs} simulierten Verläufen, die beide "
-        "Optionen durchlaufen; jeder Balken dazwischen ist die mittlere Differenz {a} minus {b} "
-        "{part}. Türkis: {a} kostet weniger; orange: {a} kostet mehr; schraffiert: "
-        "Risikokosten (Verluste); blass: Das 95-%-Konfidenzintervall dieser Differenz schließt "
-        "null ein. {parts} mit kleinen Differenzen sind zu einem Balken zusammengefasst.",
-    },
-    "gap_part_category": {"en": "cost category", "de": "einer Kostenkategorie"},
-    "gap_parts_category": {"en": "Categories", "de": "Kategorien"},
-    "gap_part_service": {"en": "service", "de": "eines Dienstes"},
-    "gap_parts_service": {"en": "Services", "de": "Dienste"},
-    "gap_less": {
-        "en": "On average {a} costs {amount} less than {b}.",
-        "de": "Im Mittel kostet {a} {amount} weniger als {b}.",
-    },
-    "gap_more": {
-        "en": "On average {a} costs {amount} more than {b}.",
-        "de": "Im Mittel kostet {a} {amount} mehr als {b}.",
-    },
-    "gap_noise": {
-        "en": "On average {a} costs {amount} {direction} than {b}, a gap within simulation "
-        "noise (95% confidence interval {lo} to {hi}).",
-        "de": "Im Mittel kostet {a} {amount} {direction} als {b}; der Abstand ist statistisch "
-        "nicht gesichert (95-%-Konfidenzintervall {lo} bis {hi}).",
-    },
-    "less_word": {"en": "less", "de": "weniger"},
-    "more_word": {"en": "more", "de": "mehr"},
-    "gap_by_category": {
-        "en": "By cost category, the gap comes mainly from {parts}.",
-        "de": "Wesentliche Treiber nach Kostenkategorien: {parts}.",
-    },
-    "gap_by_service": {
-        "en": "By service, the gap comes mainly from {parts}.",
-        "de": "Wesentliche Treiber nach Diensten: {parts}.",
-    },
-    "gap_offset": {
-        "en": " These parts largely offset each other, so the gap is much smaller than they are.",
-        "de": " Diese Teile gleichen sich großenteils aus; der Abstand ist daher viel kleiner "
-        "als sie.",
-    },
-    "gap_part": {"en": "{name} ({amount})", "de": "{name} ({amount})"},
-    "gap_part_noise": {
-        "en": "{name} ({amount}, within simulation noise)",
-        "de": "{name} ({amount}, statistisch nicht gesichert)",
-    },
-    "gap_other": {"en": "other items", "de": "übrige Positionen"},
-    # -- structural_grid ------------------------------------------------------------------------
-    "grid_caption": {
-        "en": "Rows: the configuration as given and each structural variant, a change to how "
-        "the options are set up (named on the left); columns: the options. Each cell gives the "
-        "option's mean total cost (net present value over {years}) from {runs} "
-        "simulated futures, the same futures in every row, and the share of futures in which "
-        "it is the cheapest. Coloured: the row's option with the lowest mean; the darker, the "
-        "more often it is the cheapest.",
-        "de": "Zeilen: die Konfiguration wie angegeben und jede strukturelle Variante, also "
-        "eine geänderte Ausgestaltung der Optionen (links benannt); Spalten: die Optionen. "
-        "Jede Zelle nennt die mittleren Gesamtkosten der Option (Barwert über {years}) "
-        "aus {runs} simulierten Verläufen, in jeder Zeile dieselben, und den Anteil der "
-        "Verläufe, in denen sie am günstigsten ist. Farbig: die Option der Zeile mit dem "
-        "niedrigsten Mittelwert; je dunkler, desto häufiger ist sie am günstigsten.",
-    },
-    "grid_noise": {
-        "en": "In {variants} the new leader is ahead by less than the simulation noise of a gap "
-        "between two options (a 95% interval of about ±{se} with {runs} futures per cell): "
-        "there the change of leader is not firm.",
-        "de": "Bei {variants} liegt die neue Spitze um weniger als das Simulationsrauschen eines "
-        "Abstands zwischen zwei Optionen vorn (95-%-Intervall von etwa ±{se} bei {runs} "
-        "Verläufen je Zelle): Dort ist der Wechsel an der Spitze statistisch nicht gesichert.",
-    },
-    "grid_noise_all": {
-        "en": "In each of them the new leader is ahead by less than the simulation noise of a "
-        "gap between two options (a 95% interval of about ±{se} with {runs} futures per "
-        "cell), so none of these changes is firm.",
-        "de": "In jeder davon liegt die neue Spitze um weniger als das Simulationsrauschen "
-        "eines Abstands zwischen zwei Optionen vorn (95-%-Intervall von etwa ±{se} bei {runs} "
-        "Verläufen je Zelle); keiner dieser Wechsel ist statistisch gesichert.",
-    },
-    # -- sensitivity: tornado -------------------------------------------------------------------
-    "tornado_caption": {
-        "en": "Result: {output}. Each row is one uncertain assumption: its bars show the result "
-        "with that assumption at its P10 (light) and at its P90 (dark) while every other "
-        "assumption stays at its median; the vertical line is the result with all assumptions "
-        "at their medians ({baseline}). The numbers at the bar ends are the assumption's "
-        "values. Largest swing at the top; {runs} simulated futures per point, the same "
-        "futures at every point.",
-        "de": "Ergebnis: {output}. Jede Zeile ist eine unsichere Annahme: Die Balken zeigen das "
-        "Ergebnis mit dieser Annahme auf ihrem P10 (hell) bzw. P90 (dunkel), während alle "
-        "anderen Annahmen auf ihrem Median bleiben; die senkrechte Linie ist das Ergebnis mit "
-        "allen Annahmen auf dem Median ({baseline}). Die Zahlen an den Balkenenden sind die "
-        "Werte der Annahme. Größte Spannweite oben; {runs} simulierte Verläufe je Punkt, an "
-        "jedem Punkt dieselben.",
-    },
-    "tornado_top": {
-        "en": "{param} moves the result most: from {low} (at its P10, {value_low}) to {high} "
-        "(at its P90, {value_high}), against {baseline} with all assumptions at their medians.",
-        "de": "Am stärksten bewegt {param} das Ergebnis: von {low} (P10: {value_low}) bis "
-        "{high} (P90: {value_high}), gegenüber {baseline} mit allen Annahmen auf dem Median.",
-    },
-    "tornado_next": {"en": "Next come {items}.", "de": "Es folgen {items}."},
-    "tornado_item": {"en": "{param} (swing {swing})", "de": "{param} (Spannweite {swing})"},
-    "tornado_no_flip": {
-        "en": "No single assumption within its P10–P90 range reverses the answer: {winner} "
-        "stays cheaper.",
-        "de": "Keine einzelne Annahme kehrt innerhalb ihrer P10–P90-Spanne das Ergebnis um: "
-        "{winner} bleibt günstiger.",
-    },
-    "tornado_flip": {
-        "en": "{param} alone reverses the answer within its P10–P90 range: at {value}, {winner} "
-        "becomes the cheaper option.",
-        "de": "{param} allein kehrt das Ergebnis innerhalb der P10–P90-Spanne um: Bei {value} "
-        "wird {winner} zur günstigeren Option.",
-    },
-    "tornado_flips": {
-        "en": "{n} assumptions can each reverse the answer on their own within their P10–P90 "
-        "range: {params}.",
-        "de": "{n} Annahmen kehren jede für sich das Ergebnis innerhalb ihrer P10–P90-Spanne "
-        "um: {params}.",
-    },
-    # -- sensitivity: spider --------------------------------------------------------------------
-    "spider_caption": {
-        "en": "Result: {output}. Each line moves one assumption from its P10 to its P90 "
-        "(across: the assumption's percentile, P50 = median) while all others stay at their "
-        "medians; the steeper the line, the more the result depends on that assumption. "
-        "{runs} simulated futures per point, the same futures at every point.",
-        "de": "Ergebnis: {output}. Jede Linie führt eine Annahme von ihrem P10 bis zu ihrem P90 "
-        "(waagrecht: Perzentil der Annahme, P50 = Median), alle anderen bleiben auf ihrem "
-        "Median; je steiler die Linie, desto stärker hängt das Ergebnis von der Annahme ab. "
-        "{runs} simulierte Verläufe je Punkt, an jedem Punkt dieselben.",
-    },
-    "spider_up": {
-        "en": "The result rises most with {param}: from {low} at its P10 to {high} at its P90.",
-        "de": "Am stärksten steigt das Ergebnis mit {param}: von {low} beim P10 auf {high} "
-        "beim P90.",
-    },
-    "spider_down": {
-        "en": "The result falls most with {param}: from {low} at its P10 to {high} at its P90.",
-        "de": "Am stärksten fällt das Ergebnis mit {param}: von {low} beim P10 auf {high} beim "
-        "P90.",
-    },
-    "spider_above": {
-        "en": " Most of its effect lies above the median.",
-        "de": " Die Wirkung liegt überwiegend oberhalb des Medians.",
-    },
-    "spider_below": {
-        "en": " Most of its effect lies below the median.",
-        "de": " Die Wirkung liegt überwiegend unterhalb des Medians.",
-    },
-    "spider_flat": {
-        "en": "No assumption moves the result within its P10–P90 range.",
-        "de": "Keine Annahme bewegt das Ergebnis innerhalb ihrer P10–P90-Spanne.",
-    },
-    # -- sensitivity: Sobol ---------------------------------------------------------------------
-    "sobol_caption": {
-        "en": "Result: {output}. For each assumption, the share of the variance of the result "
-        "it explains alone (first-order index, light bar) and together with its interactions "
-        "with the other assumptions (total-order index, dark bar); lines: 95% bootstrap "
-        "intervals. All assumptions vary at once; {runs} simulated futures per design point.",
-        "de": "Ergebnis: {output}. Für jede Annahme der Anteil an der Varianz des Ergebnisses, "
-        "den sie allein erklärt (Index erster Ordnung, heller Balken) und zusammen mit ihren "
-        "Wechselwirkungen mit den übrigen Annahmen (Totaleffekt-Index, dunkler Balken); Linien: "
-        "95-%-Bootstrap-Intervalle. Alle Annahmen variieren gleichzeitig; {runs} simulierte "
-        "Verläufe je Designpunkt.",
-    },
-    "sobol_top": {
-        "en": "{param} explains the largest share of the uncertainty: {total} of the variance "
-        "including interactions (95% interval {low} to {high}), {first} alone.",
-        "de": "Den größten Teil der Unsicherheit erklärt {param}: {total} der Varianz "
-        "einschließlich Wechselwirkungen (95-%-Intervall {low} bis {high}), {first} allein.",
-    },
-    "sobol_next": {"en": "Next come {items}.", "de": "Es folgen {items}."},
-    "sobol_item": {"en": "{param} ({total})", "de": "{param} ({total})"},
-    "sobol_unreadable": {
-        "en": "The estimates are too uncertain to rank the assumptions: {reasons}.",
-        "de": "Die Schätzungen sind zu unsicher, um die Annahmen zu ordnen: {reasons}.",
-    },
-    "sobol_reason_sum": {
-        "en": "the first-order indices add up to {sum}, though shares of the variance cannot "
-        "exceed 100% together",
-        "de": "Die Indizes erster Ordnung summieren sich auf {sum}, obwohl Varianzanteile "
-        "zusammen höchstens 100 % ergeben können",
-    },
-    "sobol_reason_above": {
-        "en": "for {k} of the {d} assumptions the share alone exceeds the share including "
-        "interactions, which cannot be",
-        "de": "Bei {k} der {d} Annahmen ist der Anteil allein größer als der einschließlich "
-        "Wechselwirkungen, was nicht sein kann",
-    },
-    "sobol_reason_wide": {
-        "en": "the 95% intervals reach up to ±{width} (largest total-order index: {param}, "
-        "{total}, interval {low} to {high})",
-        "de": "Die 95-%-Intervalle reichen bis ±{width} (größter Totaleffekt-Index: {param} mit "
-        "{total}, Intervall {low} bis {high})",
-    },
-    "sobol_reason_none": {
-        "en": "they are not precise enough to read",
-        "de": "Sie sind nicht genau genug, um sie zu lesen",
-    },
-    "sobol_more_points": {
-        "en": "Reading them needs about {points} design points instead of {current}.",
-        "de": "Für eine belastbare Aussage wären etwa {points} statt {current} Designpunkte nötig.",
-    },
-    "sobol_more": {
-        "en": "More design points are needed before this chart can be read.",
-        "de": "Für eine belastbare Aussage sind mehr Designpunkte nötig.",
-    },
-    # -- sensitivity: break-even ----------------------------------------------------------------
-    "break_even_caption": {
-        "en": "Mean difference in {quantity} between {a} and {b} ({a} minus {b}) as one "
-        "assumption, {param}, is swept from {start} to {stop}; the other assumptions vary as in "
-        "the main run. {runs} simulated futures per value, the same at every value. Below zero "
-        "{a} is cheaper. Shaded band: 95% confidence interval; hatched: the interval includes "
-        "zero, so neither option is clearly cheaper there.",
-        "de": "Mittlere Differenz der {quantity} zwischen {a} und {b} ({a} minus {b}), wenn "
-        "eine Annahme, {param}, von {start} bis {stop} variiert wird; die übrigen Annahmen "
-        "streuen wie im Hauptlauf. {runs} simulierte Verläufe je Wert, bei jedem Wert "
-        "dieselben. Unter null ist {a} günstiger. Band: 95-%-Konfidenzintervall; schraffiert: "
-        "Das Intervall schließt null ein, keine Option ist dort eindeutig günstiger.",
-    },
-    "be_point": {
-        "en": "{a} and {b} cost the same on average at {value}.",
-        "de": "Kostengleichheit zwischen {a} und {b} besteht im Mittel bei {value}.",
-    },
-    "be_none": {
-        "en": "Over the whole swept range ({start} to {stop}) {winner} is cheaper on average.",
-        "de": "Im gesamten untersuchten Bereich ({start} bis {stop}) ist {winner} im Mittel "
-        "günstiger.",
-    },
-    "be_band": {
-        "en": "Between {low} and {high} the difference is within simulation noise.",
-        "de": "Zwischen {low} und {high} ist der Unterschied statistisch nicht gesichert.",
-    },
-    "be_clear_from": {
-        "en": "From {value} on, {name} is clearly cheaper.",
-        "de": "Ab {value} ist {name} eindeutig günstiger.",
-    },
-    "be_clear_up_to": {
-        "en": "Up to {value}, {name} is clearly cheaper.",
-        "de": "Bis {value} ist {name} eindeutig günstiger.",
-    },
-    "be_clear_all": {
-        "en": "{name} is clearly cheaper at every swept value.",
-        "de": "{name} ist bei jedem untersuchten Wert eindeutig günstiger.",
-    },
-    "be_never_clear": {
-        "en": "At no swept value is either option clearly cheaper.",
-        "de": "Bei keinem untersuchten Wert ist eine der beiden Optionen eindeutig günstiger.",
-    },
-    # -- sensitivity: decision map --------------------------------------------------------------
-    "decision_caption": {
-        "en": "Each cell is one combination of {x} (across) and {y} (up): its colour is the "
-        "option with the lowest mean {quantity}, its shade and number how often that option "
-        "is the cheapest in {runs} simulated futures (darker: more certain).",
-        "de": "Jede Zelle ist eine Kombination aus {x} (waagrecht) und {y} (senkrecht): Ihre "
-        "Farbe zeigt die Option mit den niedrigsten mittleren {quantity}, Farbtiefe und Zahl "
-        "zeigen, wie oft diese Option in {runs} simulierten Verläufen die günstigste ist "
-        "(dunkler: sicherer).",
-    },
-    "dm_one": {
-        "en": "{name} has the lowest mean cost in all {n} cells.",
-        "de": "{name} hat in allen {n} Zellen die niedrigsten mittleren Kosten.",
-    },
-    "dm_many": {
-        "en": "The lowest mean cost has {items}.",
-        "de": "Die niedrigsten mittleren Kosten hat {items}.",
-    },
-    "dm_item": {"en": "{name} in {k} of {n} cells", "de": "{name} in {k} von {n} Zellen"},
-    "dm_uncertain": {
-        "en": "In {m} of the {n} cells the leading option is the cheapest in fewer than half of "
-        "the futures: there the choice is uncertain.",
-        "de": "In {m} der {n} Zellen ist die führende Option in weniger als der Hälfte der "
-        "Verläufe die günstigste; dort ist die Wahl unsicher.",
-    },
-    "dm_certain": {
-        "en": "In every cell the leading option is the cheapest in at least half of the futures.",
-        "de": "In jeder Zelle ist die führende Option in mindestens der Hälfte der Verläufe die "
-        "günstigste.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalogue.section("captions")
 
 
 @dataclass(frozen=True)
@@ -758,14 +110,6 @@ def _share(p: float, lang: str) -> str:
     if 0.995 <= p < 1:
         return text("more_than_pct", lang, p=format_percent(0.99, lang))
     return format_percent(p, lang)
-
-
-def _listed(items: Sequence[str], lang: str) -> str:
-    """ "a", "a and b", "a, b and c" (German "und")."""
-    items = list(items)
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {text('and', lang)} {items[-1]}"
 
 
 def _in_sentence(name: str, lang: str) -> str:
@@ -1051,7 +395,7 @@ def _cost_exceedance(analysis, ctx, replications) -> Caption:
     items = [
         text("tail_item", lang, amount=_eur(v, lang), name=_label(ctx, s)) for s, v in p95.items()
     ]
-    levels = text("tail_levels", lang, items=_listed(items, lang))
+    levels = text("tail_levels", lang, items=listed(items, lang))
     if len(p95) < 2:
         return Caption(caption, levels)
     means = analysis.summary["npv_mean_eur"]
@@ -1123,7 +467,7 @@ def _fan(analysis, ctx, replications) -> Caption:
         text("fan_item", lang, amount=_eur(ends[s]["p50"], lang), name=_label(ctx, s))
         for s in order
     ]
-    end = text("fan_end", lang, **_span(ctx), items=_listed(items, lang))
+    end = text("fan_end", lang, **_span(ctx), items=listed(items, lang))
     widths = {s: float(ends[s]["p90"] - ends[s]["p10"]) for s in scenarios}
     wide = max(scenarios, key=lambda s: widths[s])
     key = "fan_wide" if len(scenarios) > 1 else "fan_range_single"
@@ -1182,7 +526,7 @@ def _breakdown(analysis, ctx, replications) -> Caption:
         )
         risk = float(row[[c for c in frame.columns if c in RISK_CATEGORIES]].sum())
         shares[s] = risk / total if total else math.nan
-    largest = text("largest_items", lang, items=_listed(items, lang))
+    largest = text("largest_items", lang, items=listed(items, lang))
     return Caption(caption, _sentences(largest, _risk_shares(shares, ctx)))
 
 
@@ -1207,7 +551,7 @@ def _risk_shares(shares: dict[str, float], ctx: FigureContext) -> str:
         )
         for i, (s, v) in enumerate(finite.items())
     ]
-    return text("risk_shares", lang, items=_listed(items, lang))
+    return text("risk_shares", lang, items=listed(items, lang))
 
 
 def _downtime_by_service(analysis, ctx, replications) -> Caption:
@@ -1222,7 +566,7 @@ def _downtime_by_service(analysis, ctx, replications) -> Caption:
 
     def items(service: str) -> str:
         values = frame[service].sort_values(ascending=False, kind="stable")
-        return _listed(
+        return listed(
             [
                 text("service_item", lang, hours=_hours(v, lang), name=_label(ctx, s))
                 for s, v in values.items()
@@ -1239,7 +583,7 @@ def _downtime_by_service(analysis, ctx, replications) -> Caption:
     if len(down) > 1:
         sentences.append(text("service_next", lang, service=name(down[1]), items=items(down[1])))
     if quiet:
-        services = _listed([name(s) for s in quiet], lang)
+        services = listed([name(s) for s in quiet], lang)
         sentences.append(text("service_none", lang, services=services))
     return Caption(caption, _sentences(*sentences))
 
@@ -1374,7 +718,7 @@ def _gap_parts(decomposition: pd.DataFrame, ctx: FigureContext) -> tuple[str, fl
         key = "gap_part" if bool(row["clear"]) else "gap_part_noise"
         words.append(text(key, lang, name=name, amount=amount))
     size = float(decomposition.loc[parts, "mean_difference_eur"].abs().sum()) if parts else 0.0
-    return _listed(words, lang), size
+    return listed(words, lang), size
 
 
 def _gap(by: str):
@@ -1425,7 +769,7 @@ def _grid_noise(analysis: Any, ctx: FigureContext, flipped: list[str]) -> str:
     values = {"se": _eur(se, ctx.lang), "runs": format_number(runs, ctx.lang)}
     if len(close) == len(flipped):
         return text("grid_noise_all", ctx.lang, **values)
-    return text("grid_noise", ctx.lang, variants=_listed(close, ctx.lang), **values)
+    return text("grid_noise", ctx.lang, variants=listed(close, ctx.lang), **values)
 
 
 def _structural_grid(analysis, ctx, replications) -> Caption:
@@ -1595,7 +939,7 @@ def _tornado(result, ctx, settings, sobol_readable) -> Caption:
         for _, r in table.iloc[1:3].iterrows()
     ]
     if following:
-        sentences.append(text("tornado_next", lang, items=_listed(following, lang)))
+        sentences.append(text("tornado_next", lang, items=listed(following, lang)))
     sentences.append(_tornado_flips(result, table, baseline, unit, ctx, value_of))
     return Caption(caption, _sentences(*sentences))
 
@@ -1625,7 +969,7 @@ def _tornado_flips(result, table, baseline, unit, ctx, value_of) -> str:
             value=value_of(row, which),
             winner=other,
         )
-    params = _listed([_parameter(str(row["parameter"]), ctx) for row, _ in flips], lang)
+    params = listed([_parameter(str(row["parameter"]), ctx) for row, _ in flips], lang)
     return text("tornado_flips", lang, n=format_number(len(flips), lang), params=params)
 
 
@@ -1727,7 +1071,7 @@ def _sobol(result, ctx, settings, sobol_readable) -> Caption:
         for _, r in table.iloc[1:3].iterrows()
     ]
     if following:
-        sentences.append(text("sobol_next", lang, items=_listed(following, lang)))
+        sentences.append(text("sobol_next", lang, items=listed(following, lang)))
     return Caption(caption, _sentences(*sentences))
 
 
@@ -1851,7 +1195,7 @@ def _decision_map(result, ctx, settings, sobol_readable) -> Caption:
             )
             for s in order
         ]
-        first = text("dm_many", lang, items=_listed(items, lang))
+        first = text("dm_many", lang, items=listed(items, lang))
     uncertain = int((table["p_cheapest"].astype(float) < 0.5).sum())
     if uncertain:
         second = text(

@@ -12,58 +12,11 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from simulation.reporting import plots
+from simulation.reporting import catalogue, plots
 from simulation.reporting.labels import format_eur_short, format_percent
 from simulation.reporting.pages import line_height, paragraphs_height, wrapped
 
-TEXT: dict[str, dict[str, str]] = {
-    "heading": {"en": "The decision", "de": "Die Entscheidung"},
-    "basis_line": {
-        "en": "On {measure} {rec} is cheapest: {mean} on average, and cheapest in {p} of the "
-        "simulated futures; {runner} costs {saving} more (95% interval {lo} to {hi}).",
-        "de": "Nach {measure} ist {rec} am günstigsten: im Mittel {mean}, vorn in {p} der "
-        "simulierten Verläufe; {runner} kostet {saving} mehr (95-%-Intervall {lo} bis {hi}).",
-    },
-    "basis_close": {
-        "en": " The difference is within simulation noise.",
-        "de": " Der Unterschied liegt im Rauschen der Simulation.",
-    },
-    "measure_budget": {
-        "en": "budget cost (cash out)",
-        "de": "Budgetkosten (Auszahlungen)",
-    },
-    "measure_total": {
-        "en": "total cost (budget plus risk cost)",
-        "de": "Gesamtkosten (Budget- plus Risikokosten)",
-    },
-    "change_heading": {"en": "What would change the answer", "de": "Was die Antwort ändern würde"},
-    "change_gap": {
-        "en": "{rec} leads {runner} by {saving} in total cost over {years} years ({share} of "
-        "{rec}'s total). Any assumption that moves one option's cost by more than that reverses "
-        "the ranking.",
-        "de": "{rec} liegt bei den Gesamtkosten über {years} Jahre um {saving} vor {runner} "
-        "({share} der Gesamtkosten von {rec}). Jede Annahme, die die Kosten einer Option um "
-        "mehr als diesen Betrag verschiebt, kehrt die Rangfolge um.",
-    },
-    "chart_title": {
-        "en": "Which option, and how sure",
-        "de": "Welche Option, und wie sicher",
-    },
-    "chart_axis": {
-        "en": "Mean cost over {years} years, net present value (EUR)",
-        "de": "Mittlere Kosten über {years} Jahre, Barwert (EUR)",
-    },
-    "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
-    "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Schäden)"},
-    "p95": {
-        "en": "Total cost P95 (1 in 20 futures above)",
-        "de": "Gesamtkosten P95 (in 1 von 20 Verläufen darüber)",
-    },
-    "cheapest": {
-        "en": "cheapest in {p} of futures",
-        "de": "in {p} der Verläufe günstigste",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalogue.section("decision")
 
 
 def text(key: str, lang: str, **values: Any) -> str:

@@ -20,89 +20,10 @@ from simulation.analysis.board import (  # noqa: F401 (re-exported: moved to ana
     GAP_MIN_SHARE,
     gap_analysis,
 )
-from simulation.reporting.labels import category_label, format_eur_short, format_percent
+from simulation.reporting import catalogue
+from simulation.reporting.labels import category_label, format_eur_short, format_percent, listed
 
-GAP_TEXT: dict[str, dict[str, str]] = {
-    "heading_less": {"en": "Why {a} costs less than {b}", "de": "Warum {a} günstiger ist als {b}"},
-    "heading_more": {"en": "Why {a} costs more than {b}", "de": "Warum {a} teurer ist als {b}"},
-    "heading_same": {
-        "en": "Where the costs of {a} and {b} differ",
-        "de": "Worin sich die Kosten von {a} und {b} unterscheiden",
-    },
-    "by_service": {"en": "{heading}: by service", "de": "{heading}: nach Diensten"},
-    "table_heading": {
-        "en": "{heading}: the parts in figures",
-        "de": "{heading}: die Teile in Zahlen",
-    },
-    "gap_less": {
-        "en": "On average {a} costs {amount} less than {b} (net present value over {years} "
-        "years; 95% confidence interval {lo} to {hi}).",
-        "de": "Im Mittel kostet {a} {amount} weniger als {b} (Barwert über {years} Jahre; "
-        "95-%-Konfidenzintervall {lo} bis {hi}).",
-    },
-    "gap_more": {
-        "en": "On average {a} costs {amount} more than {b} (net present value over {years} "
-        "years; 95% confidence interval {lo} to {hi}).",
-        "de": "Im Mittel kostet {a} {amount} mehr als {b} (Barwert über {years} Jahre; "
-        "95-%-Konfidenzintervall {lo} bis {hi}).",
-    },
-    "by_category_parts": {
-        "en": "By cost category, the gap comes mainly from {parts}.",
-        "de": "Nach Kostenkategorien stammt der Unterschied vor allem aus {parts}.",
-    },
-    "by_service_parts": {
-        "en": "By service, it comes mainly from {parts}.",
-        "de": "Nach Diensten stammt er vor allem aus {parts}.",
-    },
-    "offset": {
-        "en": "These parts largely offset each other, so the gap is much smaller than they are.",
-        "de": "Diese Teile gleichen sich großenteils aus; der Unterschied ist daher viel kleiner "
-        "als sie.",
-    },
-    "groups": {
-        "en": "{a} costs {budget} on budget cost (cash out) and {risk} on risk cost (losses): "
-        "the gap is mainly {group}.",
-        "de": "Bei den Budgetkosten (Auszahlungen) kostet {a} {budget}, bei den Risikokosten "
-        "(Verluste) {risk}: Der Unterschied liegt vor allem bei den {group}.",
-    },
-    "groups_even": {
-        "en": "{a} costs {budget} on budget cost (cash out) and {risk} on risk cost (losses): "
-        "budget and risk cost make up about equal parts of the gap.",
-        "de": "Bei den Budgetkosten (Auszahlungen) kostet {a} {budget}, bei den Risikokosten "
-        "(Verluste) {risk}: Budget- und Risikokosten tragen etwa gleich viel zum Unterschied "
-        "bei.",
-    },
-    "group_budget": {"en": "budget cost", "de": "Budgetkosten"},
-    "group_risk": {"en": "risk cost", "de": "Risikokosten"},
-    "less": {"en": "{amount} less", "de": "{amount} weniger"},
-    "more": {"en": "{amount} more", "de": "{amount} mehr"},
-    "same": {"en": "the same", "de": "gleich viel"},
-    "and": {"en": "and", "de": "und"},
-    "part": {"en": "Part", "de": "Position"},
-    "difference": {"en": "Difference", "de": "Differenz"},
-    "ci": {"en": "95% confidence interval", "de": "95-%-Konfidenzintervall"},
-    "to": {"en": "{lo} to {hi}", "de": "{lo} bis {hi}"},
-    "share": {"en": "Share of gap", "de": "Anteil"},
-    "by_category": {"en": "By cost category", "de": "Nach Kostenkategorie"},
-    "by_service_table": {"en": "By service", "de": "Nach Dienst"},
-    "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
-    "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
-    "subtotal_budget": {"en": "Subtotal: budget cost", "de": "Zwischensumme Budgetkosten"},
-    "subtotal_risk": {"en": "Subtotal: risk cost", "de": "Zwischensumme Risikokosten"},
-    "total": {"en": "Total: the gap", "de": "Gesamt: der Unterschied"},
-    "table_note": {
-        "en": "Mean net present value over {years} years in {runs} simulated futures faced by "
-        "both options. Difference: {a} minus {b}, replication by replication (negative: {a} "
-        "costs less). Share of gap: a part's difference divided by the whole gap; parts that "
-        "offset each other can exceed 100% or be negative. Parts that are zero in both options "
-        "are left out.",
-        "de": "Mittlerer Barwert über {years} Jahre in {runs} simulierten Verläufen, die beide "
-        "Optionen durchlaufen. Differenz: {a} minus {b}, Verlauf für Verlauf (negativ: {a} "
-        "günstiger). Anteil: Differenz des Teils geteilt durch den ganzen "
-        "Unterschied; Teile, die sich ausgleichen, können über 100 % liegen oder negativ sein. "
-        "Teile, die in beiden Optionen null sind, fehlen.",
-    },
-}
+GAP_TEXT: dict[str, dict[str, str]] = catalogue.section("gap")
 
 
 def gap_text(key: str, lang: str, **values: Any) -> str:
@@ -123,13 +44,6 @@ def _amount_words(value: float, lang: str) -> str:
     if amount == format_eur_short(0, lang):
         return gap_text("same", lang)
     return gap_text("less" if value < 0 else "more", lang, amount=amount)
-
-
-def _listed(items: list[str], lang: str) -> str:
-    """ "a", "a and b", "a, b and c" (German "und")."""
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {gap_text('and', lang)} {items[-1]}"
 
 
 def leading_parts(decomposition: pd.DataFrame) -> list[str]:
@@ -155,7 +69,7 @@ def _parts_words(decomposition: pd.DataFrame, ctx: Any) -> tuple[str, float]:
         value = float(decomposition.loc[part, "mean_difference_eur"])
         words.append(f"{name} ({_amount_words(value, lang)})")
     size = float(decomposition.loc[parts, "mean_difference_eur"].abs().sum())
-    return _listed(words, lang), size
+    return listed(words, lang), size
 
 
 def main_group(bases: pd.DataFrame) -> str | None:
@@ -286,20 +200,7 @@ def gap_table_rows(
     return rows, bold
 
 
-GAP_SHEET_COLUMNS = {
-    "breakdown": {"en": "Breakdown", "de": "Aufteilung"},
-    "part": {"en": "Part", "de": "Position"},
-    "group": {"en": "Group", "de": "Gruppe"},
-    "mean_b_eur": {"en": "{b}: mean (EUR, NPV)", "de": "{b}: Mittel (EUR, Barwert)"},
-    "mean_a_eur": {"en": "{a}: mean (EUR, NPV)", "de": "{a}: Mittel (EUR, Barwert)"},
-    "mean_difference_eur": {
-        "en": "Difference {a} − {b}, mean (EUR, NPV)",
-        "de": "Differenz {a} − {b}, Mittel (EUR, Barwert)",
-    },
-    "ci_low_eur": {"en": "Difference: 95% CI low (EUR)", "de": "Differenz: 95-%-KI unten (EUR)"},
-    "ci_high_eur": {"en": "Difference: 95% CI high (EUR)", "de": "Differenz: 95-%-KI oben (EUR)"},
-    "share_of_gap": {"en": "Share of the gap", "de": "Anteil am Unterschied"},
-}
+GAP_SHEET_COLUMNS: dict[str, dict[str, str]] = catalogue.section("gap_sheet_columns")
 #: Number kind of the sheet's columns (the rest is text).
 GAP_SHEET_KINDS = {
     "mean_b_eur": "eur",

@@ -6,54 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulation.reporting import catalogue
 from simulation.reporting.labels import format_eur, format_number, format_percent
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "Options compared", "de": "Die Optionen im Vergleich"},
-    "intro": {
-        "en": "What each option is: who runs each service and in which service hours, the "
-        "in-house team, and the provider's prices (mean of the assumed range, first year, with "
-        "the surcharge for the contract's service hours).",
-        "de": "Was jede Option umfasst: wer welchen Dienst in welchen Servicezeiten erbringt, "
-        "das eigene IT-Team und die Preise des Dienstleisters (Mittel der angenommenen "
-        "Spanne, erstes Jahr, mit Zuschlag für die Servicezeiten des Vertrags).",
-    },
-    "item": {"en": "", "de": ""},
-    "section_who": {"en": "Who runs each service", "de": "Wer erbringt welchen Dienst"},
-    "section_hours": {
-        "en": "Service hours (contract or in-house team)",
-        "de": "Servicezeiten (Vertrag oder eigenes Team)",
-    },
-    "section_team": {"en": "In-house team (headcount)", "de": "Eigenes IT-Team (Köpfe)"},
-    "team_total": {"en": "Total in-house headcount", "de": "Köpfe intern gesamt"},
-    "section_prices": {
-        "en": "Provider prices (mean, first year)",
-        "de": "Preise des Dienstleisters (Mittel, erstes Jahr)",
-    },
-    "in_house": {"en": "In house", "de": "Intern"},
-    "fee_user": {"en": "{service}, per user and month", "de": "{service}, je Nutzer/Monat"},
-    "fee_fixed": {"en": "{service}, fixed per month", "de": "{service}, pauschal je Monat"},
-    "fee_ticket": {"en": "{service}, per ticket", "de": "{service}, je Ticket"},
-    "setup": {
-        "en": "Set-up cost (one-off, all services)",
-        "de": "Einrichtung (einmalig, alle Dienste)",
-    },
-    "escalation": {"en": "Price increase per year", "de": "Preissteigerung pro Jahr"},
-    "none": {"en": "–", "de": "–"},
-    "description": {"en": "{name}: {text}", "de": "{name}: {text}"},
-    "missing": {
-        "en": "This results folder predates the options table (run it again with this itsim).",
-        "de": "Dieser Ergebnisordner ist älter als die Optionstabelle (bitte mit dieser "
-        "itsim-Version neu rechnen).",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalogue.section("options")
 
-COVERAGE: dict[str, dict[str, str]] = {
-    "business_hours": {"en": "business hours", "de": "Geschäftszeiten"},
-    "extended_hours": {"en": "extended hours", "de": "erweiterte Servicezeiten"},
-    "on_call": {"en": "business hours + on call", "de": "Geschäftszeiten + Rufbereitschaft"},
-    "24x7": {"en": "24/7", "de": "24/7"},
-}
+COVERAGE: dict[str, dict[str, str]] = catalogue.section("coverage")
 
 
 def text(key: str, lang: str, **values: Any) -> str:
@@ -148,7 +106,7 @@ def options_table(metadata: dict, ctx) -> tuple[list[str], list[list[str]], list
         return None
     scenarios = [s for s in metadata.get("scenarios", options) if s in options]
     services = list(metadata.get("services") or [])
-    header = [text("item", ctx.lang), *(ctx.scenario_label(s) for s in scenarios)]
+    header = ["", *(ctx.scenario_label(s) for s in scenarios)]  # the first column has no header
     blank = [""] * len(scenarios)
     rows: list[list[str]] = []
     sections: list[int] = []

@@ -10,12 +10,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from simulation.reporting import plots
+from simulation.reporting import catalogue, plots
 
 #: A4 landscape in inches.
 A4_LANDSCAPE = (11.69, 8.27)
 
-_PAGE_WORD = {"en": "page {n}", "de": "Seite {n}"}
+_PAGE_WORD: dict[str, str] = catalogue.entry("pages", "page_number")
 
 
 def page(ctx: plots.FigureContext, title: str, page_number: int):

@@ -24,7 +24,7 @@ from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
 from simulation.files import atomic_path
 from simulation.model.ledger import RISK_CATEGORIES
-from simulation.reporting import decision, plots
+from simulation.reporting import catalogue, decision, plots
 from simulation.reporting.captions import figure_captions, write_sidecars
 from simulation.reporting.captions import text as captions_text
 from simulation.reporting.gap_report import (
@@ -81,183 +81,9 @@ from simulation.reporting.workbook import (  # noqa: F401 (re-exported)
     write_excel_report,
 )
 
-TEXT: dict[str, dict[str, str]] = {
-    "report_title": {
-        "en": "IT sourcing: cost and risk of the options",
-        "de": "IT-Sourcing: Kosten und Risiken der Optionen",
-    },
-    "subtitle": {
-        "en": "{company} · {runs} simulated futures per option over {years} years · {date}",
-        "de": "{company} · {runs} simulierte Verläufe je Option über {years} Jahre · {date}",
-    },
-    "summary": {"en": "Executive summary", "de": "Zusammenfassung"},
-    "decision_same": {
-        "en": "Recommendation: {rec}. It is the cheapest option both on budget cost (cash out) "
-        "and on total cost, which adds the risk cost of users' lost time, lost margin, "
-        "security and compliance losses and deferred change.",
-        "de": "Empfehlung: {rec}. Diese Option ist sowohl bei den Budgetkosten (Auszahlungen) "
-        "als auch bei den Gesamtkosten am günstigsten, die zusätzlich die Risikokosten aus "
-        "Arbeitszeitverlust, entgangener Marge, Sicherheits- und Compliance-Schäden sowie "
-        "aufgeschobenen Änderungen enthalten.",
-    },
-    "decision_split": {
-        "en": "Recommendation: no option wins on both counts. On budget alone, {budget_rec} is "
-        "cheaper; once users' lost time and the other risk costs are counted, {total_rec} is "
-        "cheaper. The choice depends on how much weight the board gives to risk cost.",
-        "de": "Empfehlung: Keine Option liegt bei beiden Maßstäben vorn. Nach Budgetkosten "
-        "allein ist {budget_rec} günstiger; rechnet man den Arbeitszeitverlust der Nutzer und "
-        "die übrigen Risikokosten hinzu, ist {total_rec} günstiger. Die Wahl hängt davon ab, "
-        "welches Gewicht das Gremium den Risikokosten beimisst.",
-    },
-    "on_budget": {
-        "en": "Budget cost (cash out, net present value over {years} years): {rec} costs "
-        "{mean} on average, {saving} less than {runner} (95% confidence interval {lo} to "
-        "{hi}), and has the lowest budget cost in {p} of the simulated futures (95% CI {plo} "
-        "to {phi}).",
-        "de": "Budgetkosten (Auszahlungen, Barwert über {years} Jahre): {rec} kostet im Mittel "
-        "{mean}, {saving} weniger als {runner} (95-%-Konfidenzintervall {lo} bis {hi}) und "
-        "hat in {p} der simulierten Verläufe die niedrigsten Budgetkosten (95-%-KI {plo} bis "
-        "{phi}).",
-    },
-    "on_total": {
-        "en": "Total cost (budget plus risk cost, net present value): {rec} costs {mean} on "
-        "average ({budget} budget + {risk} risk), {saving} less than {runner} (95% CI {lo} to "
-        "{hi}), and has the lowest total cost in {p} of the simulated futures (95% CI {plo} to "
-        "{phi}).",
-        "de": "Gesamtkosten (Budget- plus Risikokosten, Barwert): {rec} kostet im Mittel {mean} "
-        "({budget} Budget + {risk} Risiko), {saving} weniger als {runner} (95-%-KI {lo} bis "
-        "{hi}) und hat in {p} der simulierten Verläufe die niedrigsten Gesamtkosten (95-%-KI "
-        "{plo} bis {phi}).",
-    },
-    "single": {
-        "en": "{rec} costs {mean} on average over {years} years (net present value): {budget} "
-        "budget cost (cash out) and {risk} risk cost (users' lost time, lost margin, security "
-        "and compliance losses, deferred change).",
-        "de": "{rec} kostet über {years} Jahre im Mittel {mean} (Barwert): {budget} "
-        "Budgetkosten (Auszahlungen) und {risk} Risikokosten (Arbeitszeitverlust, entgangene "
-        "Marge, Sicherheits- und Compliance-Schäden, aufgeschobene Änderungen).",
-    },
-    "close_call": {
-        "en": "On {measure} the difference is not statistically clear: the confidence interval "
-        "of the saving includes zero, so treat the two options as equal on this measure.",
-        "de": "Bei {measure} ist der Unterschied statistisch nicht eindeutig: Das "
-        "Konfidenzintervall der Einsparung schließt null ein; auf diesem Maßstab sind beide "
-        "Optionen als gleichwertig zu betrachten.",
-    },
-    "measure_budget": {"en": "budget cost", "de": "den Budgetkosten"},
-    "measure_total": {"en": "total cost", "de": "den Gesamtkosten"},
-    "risk": {
-        "en": "Main risk: in the worst 5% of futures {rec} costs {cvar} in total on average, "
-        "{excess} more than expected. Most of this spread comes from {driver} ({share} of the "
-        "variance of its cost).",
-        "de": "Hauptrisiko: In den ungünstigsten 5 % der Verläufe kostet {rec} insgesamt im "
-        "Mittel {cvar}, {excess} mehr als erwartet. Diese Streuung stammt vor allem aus "
-        "{driver} ({share} der Varianz der Kosten).",
-    },
-    "tradeoff": {
-        "en": "Trade-off: {safer} has the lower total cost in the worst 5% of futures (CVaR95 "
-        "{cvar}); a risk-averse board may prefer it.",
-        "de": "Abwägung: {safer} hat in den ungünstigsten 5 % der Verläufe die niedrigeren "
-        "Gesamtkosten (CVaR95 {cvar}); ein risikoscheues Gremium könnte diese Option vorziehen.",
-    },
-    "downtime": {
-        "en": "Downtime: {rec} expects {hours} hours of full service outage over {years} years "
-        "(1 in 20 futures: more than {p95} hours); {runner}: {hours_r} hours.",
-        "de": "Ausfallzeit: Bei {rec} ist über {years} Jahre mit {hours} Stunden vollständigem "
-        "Dienstausfall zu rechnen (in 1 von 20 Verläufen mit mehr als {p95} Stunden); "
-        "{runner}: {hours_r} Stunden.",
-    },
-    "credits": {
-        "en": "Service credits from providers cover {share} of the business losses from "
-        "downtime and security incidents in {scenario} ({credits} against {loss}).",
-        "de": "Gutschriften der Dienstleister decken {share} der Geschäftsverluste durch "
-        "Ausfälle und Sicherheitsvorfälle im Szenario {scenario} ({credits} gegenüber {loss}).",
-    },
-    "caveat": {
-        "en": "All figures are simulated from the assumptions listed in the appendix; where no "
-        "public source exists they are wide ranges. They show consequences of assumptions, "
-        "not forecasts.",
-        "de": "Alle Zahlen sind aus den im Anhang aufgeführten Annahmen simuliert; wo keine "
-        "öffentliche Quelle existiert, sind es weit gefasste Spannen. Sie zeigen Folgen von "
-        "Annahmen, keine Prognosen.",
-    },
-    "overview": {
-        "en": "Budget, risk and total cost per option (net present value over {years} years)",
-        "de": "Budget-, Risiko- und Gesamtkosten je Option (Barwert über {years} Jahre)",
-    },
-    "overview_note": {
-        "en": "Budget, Risk, Total: mean cost; P95: exceeded in 1 of 20 futures. Cheapest: share "
-        "of the simulated futures in which the option costs least, on budget cost alone and on "
-        "total cost.",
-        "de": "Budget, Risiko, Gesamt: mittlere Kosten; P95: in 1 von 20 Verläufen überschritten. "
-        "Günstigste: Anteil der simulierten Verläufe, in denen die Option am wenigsten kostet, "
-        "nach Budgetkosten allein und nach Gesamtkosten.",
-    },
-    "option": {"en": "Option", "de": "Option"},
-    "scenario_table": {"en": "Scenario: {name}", "de": "Szenario: {name}"},
-    "metric": {"en": "Metric", "de": "Kennzahl"},
-    "value": {"en": "Value", "de": "Wert"},
-    "ci": {"en": "95% confidence interval", "de": "95-%-Konfidenzintervall"},
-    "appendix": {"en": "Appendix: assumptions", "de": "Anhang: Annahmen"},
-    "appendix_note": {
-        "en": "Every value the model used: as written in the config (with the config's comment "
-        "on unit and source) or itsim's built-in default where the config is silent.",
-        "de": "Jeder Wert, mit dem das Modell gerechnet hat: wie in der Konfiguration angegeben "
-        "(mit deren Kommentar zu Einheit und Quelle) oder der eingebaute Standardwert von "
-        "itsim, wo die Konfiguration nichts festlegt.",
-    },
-    "built_in": {"en": "built-in default of itsim", "de": "eingebauter Standardwert von itsim"},
-    "from_config": {"en": "as configured", "de": "wie konfiguriert"},
-    "parameter": {"en": "Parameter", "de": "Parameter"},
-    "assumption": {"en": "Value or distribution", "de": "Wert oder Verteilung"},
-    "source": {"en": "Unit and source", "de": "Einheit und Quelle"},
-    "page": {"en": "page {n}", "de": "Seite {n}"},
-    "section_budget": {
-        "en": "Budget cost (cash out)",
-        "de": "Budgetkosten (Auszahlungen)",
-    },
-    "section_risk": {
-        "en": "Risk cost (users' lost time, margin, losses, deferred change)",
-        "de": "Risikokosten (Arbeitszeitverlust, Marge, Schäden, Aufschub)",
-    },
-    "section_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
-    "section_other": {
-        "en": "Cheapest option and operations",
-        "de": "Günstigste Option und Betrieb",
-    },
-    "largest_costs": {
-        "en": "Largest cost items (mean, not discounted)",
-        "de": "Größte Kostenpositionen (Mittel, nicht abgezinst)",
-    },
-    "group_budget": {"en": "budget cost", "de": "Budgetkosten"},
-    "group_risk": {"en": "risk cost", "de": "Risikokosten"},
-    "downtime_h": {
-        "en": "Downtime in hours (mean / P95)",
-        "de": "Ausfallzeit in Stunden (Mittel / P95)",
-    },
-    "sla_breaches": {"en": "SLA breaches", "de": "SLA-Verstöße"},
-    "no_contract": {"en": "n/a", "de": "entfällt"},
-    "no_contract_why": {"en": "no provider contract", "de": "kein Dienstleistervertrag"},
-    "departures": {"en": "Staff departures", "de": "Personalabgänge"},
-    "p_cheapest_budget": {
-        "en": "Probability cheapest on budget cost",
-        "de": "Wahrscheinlichkeit, nach Budgetkosten am günstigsten zu sein",
-    },
-    "p_cheapest_total": {
-        "en": "Probability cheapest on total cost",
-        "de": "Wahrscheinlichkeit, nach Gesamtkosten am günstigsten zu sein",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalogue.section("report")
 
-METRIC_NAMES = {
-    "mean": {"en": "Expected (mean NPV)", "de": "Erwartungswert (Mittel, Barwert)"},
-    "p50": {"en": "Median (P50)", "de": "Median (P50)"},
-    "p90": {"en": "P90", "de": "P90"},
-    "p95": {"en": "P95 = VaR95", "de": "P95 = VaR95"},
-    "cvar95": {"en": "Mean of worst 5% (CVaR95)", "de": "Mittel der ungünstigsten 5 % (CVaR95)"},
-    "cvar99": {"en": "Mean of worst 1% (CVaR99)", "de": "Mittel der ungünstigsten 1 % (CVaR99)"},
-    "sd": {"en": "Standard deviation", "de": "Standardabweichung"},
-}
+METRIC_NAMES: dict[str, dict[str, str]] = catalogue.section("metric_names")
 
 
 def _in_sentence(name: str, lang: str) -> str:
@@ -531,14 +357,19 @@ def overview_rows(analysis: Analysis, ctx: plots.FigureContext) -> tuple[list[st
     return header, rows
 
 
-OVERVIEW_COLUMNS = (
-    ("budget_mean", {"en": "Budget", "de": "Budget"}, "eur"),
-    ("risk_mean", {"en": "Risk", "de": "Risiko"}, "eur"),
-    ("total_mean", {"en": "Total", "de": "Gesamt"}, "eur"),
-    ("budget_p95", {"en": "Budget P95", "de": "Budget P95"}, "eur"),
-    ("total_p95", {"en": "Total P95", "de": "Gesamt P95"}, "eur"),
-    ("p_cheapest_budget", {"en": "Cheapest: budget", "de": "Günstigste: Budget"}, "share"),
-    ("p_cheapest", {"en": "Cheapest: total", "de": "Günstigste: gesamt"}, "share"),
+#: The overview table's columns: source column, header (see the catalogue), number kind.
+_OVERVIEW_KINDS = {
+    "budget_mean": "eur",
+    "risk_mean": "eur",
+    "total_mean": "eur",
+    "budget_p95": "eur",
+    "total_p95": "eur",
+    "p_cheapest_budget": "share",
+    "p_cheapest": "share",
+}
+_OVERVIEW_HEADERS = catalogue.section("overview_columns")
+OVERVIEW_COLUMNS = tuple(
+    (key, _OVERVIEW_HEADERS[key], kind) for key, kind in _OVERVIEW_KINDS.items()
 )
 #: Widths of the overview table's columns (option, five amounts, two shares).
 _OVERVIEW_WIDTHS = [0.13, 0.105, 0.105, 0.105, 0.105, 0.105, 0.1725, 0.1725]

@@ -31,13 +31,14 @@ from simulation.montecarlo.store import (
     StoredSensitivity,
     read_sensitivity,
 )
-from simulation.reporting import plots
+from simulation.reporting import catalogue, plots
 from simulation.reporting.labels import (
     NBSP,
     format_date,
     format_eur_short,
     format_number,
     format_percent,
+    listed,
 )
 from simulation.reporting.pages import fit_title, image, page, png_of, wrapped
 from simulation.reporting.sensitivity_plots import (
@@ -48,308 +49,7 @@ from simulation.reporting.sensitivity_plots import (
 )
 
 #: Every sentence and heading of the chapter, in English and German.
-SENSITIVITY_TEXT: dict[str, dict[str, str]] = {
-    # -- the standalone PDF ------------------------------------------------------------------------
-    "report_title": {
-        "en": "Sensitivity analysis: what would change the answer",
-        "de": "Sensitivitätsanalyse: Was die Antwort ändern würde",
-    },
-    "subtitle": {
-        "en": "{company} · result: {output} · {runs} simulated futures per design point · {date}",
-        "de": "{company} · Ergebnis: {output} · {runs} simulierte Verläufe je Rechenpunkt · {date}",
-    },
-    "findings": {"en": "Key findings", "de": "Die wichtigsten Ergebnisse"},
-    "finding": {"en": "{title}: {sentence}", "de": "{title}: {sentence}"},
-    "method_note": {
-        "en": "Every method varies assumptions around the configured case on common random "
-        "numbers: each design point sees the same simulated futures, so differences between "
-        "points come from the assumptions, not from chance. The figures and the tables behind "
-        "them are in the sensitivity folder ({folder}).",
-        "de": "Jede Methode variiert Annahmen um den konfigurierten Fall auf gemeinsamen "
-        "Zufallszahlen: Jeder Rechenpunkt sieht dieselben simulierten Verläufe, Unterschiede "
-        "zwischen Punkten stammen also aus den Annahmen, nicht aus dem Zufall. Die Abbildungen "
-        "und die Tabellen dahinter liegen im Sensitivitätsordner ({folder}).",
-    },
-    # -- page titles -------------------------------------------------------------------------------
-    "title_tornado": {
-        "en": "What moves the result most",
-        "de": "Was das Ergebnis am stärksten bewegt",
-    },
-    "title_break_even": {
-        "en": "What would have to be true: the break-even",
-        "de": "Was gelten müsste: die Kostengleichheit",
-    },
-    "title_decision_map": {
-        "en": "Where the cheapest option changes",
-        "de": "Wo die günstigste Option wechselt",
-    },
-    "title_structural": {
-        "en": "Structural choices that could change the answer",
-        "de": "Strukturelle Annahmen, die die Antwort ändern könnten",
-    },
-    "title_spider": {
-        "en": "How the result follows each assumption",
-        "de": "Wie das Ergebnis jeder Annahme folgt",
-    },
-    "title_sobol": {
-        "en": "What explains the uncertainty: Sobol indices",
-        "de": "Was die Unsicherheit erklärt: Sobol-Indizes",
-    },
-    # -- words -------------------------------------------------------------------------------------
-    "quoted": {"en": "“{name}”", "de": "„{name}“"},
-    "and": {"en": "and", "de": "und"},
-    "and_more": {"en": "{n} more", "de": "{n} weitere"},
-    "hours": {"en": "{value} hours", "de": "{value} Stunden"},
-    "million": {"en": "{value} million", "de": "{value} Mio."},
-    "at_p10": {
-        "en": "{parameter} at its P10 ({value})",
-        "de": "{parameter} auf ihrem P10 ({value})",
-    },
-    "at_p90": {
-        "en": "{parameter} at its P90 ({value})",
-        "de": "{parameter} auf ihrem P90 ({value})",
-    },
-    # -- tornado -----------------------------------------------------------------------------------
-    "tornado_top": {
-        "en": "Of the {n} assumptions tested one at a time, {parameter} moves the result most: "
-        "from {low} with the assumption at its P10 ({low_value}) to {high} at its P90 "
-        "({high_value}), a swing of {swing}.",
-        "de": "Von den {n} einzeln untersuchten Annahmen bewegt {parameter} das Ergebnis am "
-        "stärksten: von {low} mit der Annahme auf ihrem P10 ({low_value}) bis {high} auf ihrem "
-        "P90 ({high_value}), eine Spanne von {swing}.",
-    },
-    "tornado_next_two": {
-        "en": "Next come {second} (swing {second_swing}) and {third} ({third_swing}).",
-        "de": "Es folgen {second} (Spanne {second_swing}) und {third} ({third_swing}).",
-    },
-    "tornado_next_one": {
-        "en": "Next comes {second} (swing {second_swing}).",
-        "de": "Es folgt {second} (Spanne {second_swing}).",
-    },
-    "tornado_result": {
-        "en": "The result is {output}; with every assumption at its median it is {baseline}.",
-        "de": "Das Ergebnis ist {output}; mit allen Annahmen auf ihrem Median beträgt es "
-        "{baseline}.",
-    },
-    "tornado_flip_none": {
-        "en": "No single assumption between its P10 and P90 reverses the answer: {winner} stays "
-        "cheaper than {loser}.",
-        "de": "Keine einzelne Annahme zwischen ihrem P10 und P90 kehrt die Antwort um: {winner} "
-        "bleibt günstiger als {loser}.",
-    },
-    "tornado_flip_one": {
-        "en": "One assumption alone reverses the answer: {items}; then {loser} would be cheaper "
-        "than {winner}.",
-        "de": "Eine Annahme allein kehrt die Antwort um: {items}; dann wäre {loser} günstiger "
-        "als {winner}.",
-    },
-    "tornado_flip_many": {
-        "en": "{k} assumptions each reverse the answer on their own: {items}; then {loser} would "
-        "be cheaper than {winner}.",
-        "de": "{k} Annahmen kehren die Antwort jeweils allein um: {items}; dann wäre {loser} "
-        "günstiger als {winner}.",
-    },
-    # -- break-even --------------------------------------------------------------------------------
-    "be_point": {
-        "en": "{a} and {b} cost the same on average when {parameter} is {value} (break-even). "
-        "{cheaper_below} would be cheaper if it were below {value}, {cheaper_above} if it were "
-        "above.",
-        "de": "{a} und {b} kosten im Mittel gleich viel, wenn {parameter} bei {value} liegt "
-        "(Kostengleichheit). {cheaper_below} wäre günstiger, wenn der Wert unter {value} läge, "
-        "{cheaper_above}, wenn er darüber läge.",
-    },
-    "be_none": {
-        "en": "Over the swept range of {parameter} ({start} to {stop}), {cheaper} stays cheaper "
-        "than {dearer} on average: no value in this range makes them cost the same.",
-        "de": "Im untersuchten Bereich von {parameter} ({start} bis {stop}) bleibt {cheaper} im "
-        "Mittel günstiger als {dearer}: Bei keinem Wert in diesem Bereich herrscht "
-        "Kostengleichheit.",
-    },
-    "be_equal": {
-        "en": "{a} and {b} cost the same on average over the whole swept range of {parameter} "
-        "({start} to {stop}).",
-        "de": "{a} und {b} kosten im gesamten untersuchten Bereich von {parameter} ({start} bis "
-        "{stop}) im Mittel gleich viel.",
-    },
-    "be_band": {
-        "en": "How certain: between {low} and {high} the 95% confidence interval of the "
-        "difference includes zero, so there the simulation ({runs} futures per value) cannot "
-        "name the cheaper option.",
-        "de": "Wie sicher: Zwischen {low} und {high} enthält das 95-%-Konfidenzintervall der "
-        "Differenz die Null; dort kann die Simulation ({runs} Verläufe je Wert) die günstigere "
-        "Option nicht sicher benennen.",
-    },
-    "be_band_all": {
-        "en": "How certain: over the whole swept range the 95% confidence interval of the "
-        "difference includes zero, so the simulation ({runs} futures per value) cannot name the "
-        "cheaper option at any value; more futures per value would narrow the interval.",
-        "de": "Wie sicher: Im gesamten untersuchten Bereich enthält das 95-%-Konfidenzintervall "
-        "der Differenz die Null; die Simulation ({runs} Verläufe je Wert) kann die günstigere "
-        "Option bei keinem Wert sicher benennen. Mehr Verläufe je Wert würden das Intervall "
-        "verengen.",
-    },
-    "be_clear": {
-        "en": "How certain: the 95% confidence interval of the difference excludes zero at "
-        "every swept value ({runs} futures per value).",
-        "de": "Wie sicher: Das 95-%-Konfidenzintervall der Differenz schließt die Null bei jedem "
-        "untersuchten Wert aus ({runs} Verläufe je Wert).",
-    },
-    "be_odds": {
-        "en": "{a} is the cheaper of the two in {p_start} of the simulated futures at {start} "
-        "and in {p_stop} at {stop}.",
-        "de": "{a} ist bei {start} in {p_start} der simulierten Verläufe die günstigere der "
-        "beiden Optionen, bei {stop} in {p_stop}.",
-    },
-    # -- decision map ------------------------------------------------------------------------------
-    "dm_one": {
-        "en": "{best} is the cheapest option on average in all {n} combinations of {x} ({x_low} "
-        "to {x_high}) and {y} ({y_low} to {y_high}): within these ranges the two assumptions "
-        "do not change the answer.",
-        "de": "{best} ist in allen {n} Kombinationen von {x} ({x_low} bis {x_high}) und {y} "
-        "({y_low} bis {y_high}) im Mittel die günstigste Option: In diesen Bereichen ändern "
-        "die beiden Annahmen die Antwort nicht.",
-    },
-    "dm_counts": {
-        "en": "Cheapest option on average across the {n} combinations of {x} ({x_low} to "
-        "{x_high}) and {y} ({y_low} to {y_high}): {counts}.",
-        "de": "Im Mittel günstigste Option über die {n} Kombinationen von {x} ({x_low} bis "
-        "{x_high}) und {y} ({y_low} bis {y_high}): {counts}.",
-    },
-    "dm_count": {"en": "{option} in {k}", "de": "{option} in {k}"},
-    "dm_edges": {
-        "en": "Along {x}, with {y} at {y_low}: {low_segments}; at {y_high}: {high_segments}.",
-        "de": "Entlang {x}, bei {y} von {y_low}: {low_segments}; bei {y_high}: {high_segments}.",
-    },
-    "dm_edges_one": {
-        "en": "Along {x}: {segments}.",
-        "de": "Entlang {x}: {segments}.",
-    },
-    "dm_throughout": {"en": "{option} throughout", "de": "{option} durchgehend"},
-    "dm_up_to": {"en": "{option} up to {value}", "de": "{option} bis {value}"},
-    "dm_from": {"en": "{option} from {value}", "de": "{option} ab {value}"},
-    "dm_between": {"en": "{option} from {low} to {high}", "de": "{option} von {low} bis {high}"},
-    "dm_certainty": {
-        "en": "How certain: the option named is the cheapest in {p_low} to {p_high} of the "
-        "{runs} simulated futures per combination; least so at {x_weak} and {y_weak} ({where} "
-        "of the map).",
-        "de": "Wie sicher: Die genannte Option ist je Kombination in {p_low} bis {p_high} der "
-        "{runs} simulierten Verläufe die günstigste; am unsichersten bei {x_weak} und {y_weak} "
-        "({where} in der Karte).",
-    },
-    "dm_where": {"en": "{vertical} {horizontal}", "de": "{vertical} {horizontal}"},
-    "dm_centre": {"en": "centre", "de": "Mitte"},
-    "dm_bottom": {"en": "bottom", "de": "unten"},
-    "dm_middle": {"en": "middle", "de": "Mitte"},
-    "dm_top": {"en": "top", "de": "oben"},
-    "dm_left": {"en": "left", "de": "links"},
-    "dm_across": {"en": "centre", "de": "Mitte"},
-    "dm_right": {"en": "right", "de": "rechts"},
-    # -- structural grid ---------------------------------------------------------------------------
-    "st_none": {
-        "en": "None of the {n} structural variants changes which option is cheapest on average: "
-        "{best} stays ahead in every row.",
-        "de": "Keine der {n} strukturellen Varianten ändert, welche Option im Mittel am "
-        "günstigsten ist: {best} bleibt in jeder Zeile vorn.",
-    },
-    "st_one": {
-        "en": "One of the {n} structural variants would change which option is cheapest on "
-        "average: {variants}.",
-        "de": "Eine der {n} strukturellen Varianten würde ändern, welche Option im Mittel am "
-        "günstigsten ist: {variants}.",
-    },
-    "st_some": {
-        "en": "{k} of the {n} structural variants would change which option is cheapest on "
-        "average: {variants}.",
-        "de": "{k} der {n} strukturellen Varianten würden ändern, welche Option im Mittel am "
-        "günstigsten ist: {variants}.",
-    },
-    "st_variant": {"en": "{variant} ({option})", "de": "{variant} ({option})"},
-    "st_largest": {
-        "en": "{variant} moves the gap between {a} and {b} the most: by {amount} in favour of "
-        "{winner}.",
-        "de": "{variant} verschiebt den Abstand zwischen {a} und {b} am stärksten: um {amount} "
-        "zugunsten von {winner}.",
-    },
-    "st_noise": {
-        "en": "A change of an option's cost between rows of less than about {se} is within "
-        "simulation noise ({runs} futures per cell, the same in every row).",
-        "de": "Ändern sich die Kosten einer Option zwischen zwei Zeilen um weniger als etwa "
-        "{se}, liegt das im Rauschen der Simulation ({runs} Verläufe je Zelle, in jeder Zeile "
-        "dieselben).",
-    },
-    # -- spider ------------------------------------------------------------------------------------
-    "spider_top": {
-        "en": "{parameter} has the steepest line: from its P10 to its P90 ({low_value} to "
-        "{high_value}) the result runs from {low} to {high}.",
-        "de": "{parameter} hat die steilste Linie: Von ihrem P10 bis zu ihrem P90 ({low_value} "
-        "bis {high_value}) reicht das Ergebnis von {low} bis {high}.",
-    },
-    "spider_uneven_upper": {
-        "en": "Its effect is uneven: from P50 to P90 it moves the result {ratio} times as much "
-        "as from P10 to P50.",
-        "de": "Ihre Wirkung ist ungleichmäßig: Von P50 bis P90 bewegt sie das Ergebnis "
-        "{ratio}-mal so stark wie von P10 bis P50.",
-    },
-    "spider_uneven_lower": {
-        "en": "Its effect is uneven: from P10 to P50 it moves the result {ratio} times as much "
-        "as from P50 to P90.",
-        "de": "Ihre Wirkung ist ungleichmäßig: Von P10 bis P50 bewegt sie das Ergebnis "
-        "{ratio}-mal so stark wie von P50 bis P90.",
-    },
-    "spider_flat": {
-        "en": "{k} of the {n} assumptions drawn move the result by less than {small} over their "
-        "whole range.",
-        "de": "{k} der {n} dargestellten Annahmen bewegen das Ergebnis über ihre gesamte "
-        "Bandbreite um weniger als {small}.",
-    },
-    "spider_all": {
-        "en": "Each of the {n} assumptions drawn moves the result by at least {small} over its "
-        "range.",
-        "de": "Jede der {n} dargestellten Annahmen bewegt das Ergebnis über ihre Bandbreite um "
-        "mindestens {small}.",
-    },
-    # -- Sobol -------------------------------------------------------------------------------------
-    "sobol_unreadable": {
-        "en": "At this sample size (n = {n} base points, {runs} futures per point) the Sobol "
-        "estimates are not readable: {reasons}. Read the tornado and the spider instead. As "
-        "the errors shrink with the square root of the sample, readable indices (within ±{target} "
-        "percentage points) need a sobol_n of about {more} (now {n}), some {cost} model runs.",
-        "de": "Bei diesem Stichprobenumfang (n = {n} Basispunkte, {runs} Verläufe je Punkt) "
-        "sind die Sobol-Schätzungen nicht belastbar: {reasons}. Maßgeblich sind daher Tornado "
-        "und Spinnendiagramm. Da die Fehler mit der Wurzel des Stichprobenumfangs schrumpfen, "
-        "erfordern belastbare Indizes (auf ±{target} Prozentpunkte genau) ein sobol_n von "
-        "etwa {more} (derzeit {n}), rund {cost} Modellläufe.",
-    },
-    "sobol_reason_first_order_sum": {
-        "en": "the first-order indices add up to {first_sum}, more than the whole variance",
-        "de": "die Indizes erster Ordnung summieren sich auf {first_sum}, mehr als die gesamte "
-        "Varianz",
-    },
-    "sobol_reason_first_above_total": {
-        "en": "for {above} of the {parameters} assumptions the first-order index exceeds the "
-        "total-order index, which cannot be",
-        "de": "bei {above} der {parameters} Annahmen übersteigt der Index erster Ordnung den "
-        "Totaleffekt-Index, was nicht sein kann",
-    },
-    "sobol_reason_wide_intervals": {
-        "en": "their 95% intervals reach up to ±{half} percentage points",
-        "de": "ihre 95-%-Intervalle reichen bis zu ±{half} Prozentpunkte weit",
-    },
-    "sobol_readable": {
-        "en": "{parameter} explains the largest share of the variance of the result: {first} "
-        "on its own, {total} including its interactions with the other assumptions.",
-        "de": "{parameter} erklärt den größten Teil der Varianz des Ergebnisses: {first} "
-        "allein, {total} einschließlich der Wechselwirkungen mit den anderen Annahmen.",
-    },
-    "sobol_rest": {
-        "en": "On their own, the {n} assumptions studied explain {first_sum} of the variance; "
-        "the rest comes from their interactions, the other assumptions and simulation noise "
-        "(n = {n_base} base points, {runs} futures per point).",
-        "de": "Allein erklären die {n} untersuchten Annahmen {first_sum} der Varianz; der Rest "
-        "stammt aus ihren Wechselwirkungen, den übrigen Annahmen und dem Rauschen der "
-        "Simulation (n = {n_base} Basispunkte, {runs} Verläufe je Punkt).",
-    },
-}
+SENSITIVITY_TEXT: dict[str, dict[str, str]] = catalogue.section("sensitivity")
 
 #: The chapter's methods in reading order, with the file stem of each one's figure.
 CHAPTER: tuple[tuple[str, str], ...] = (
@@ -464,9 +164,7 @@ def _tornado_flip(table: pd.DataFrame, output: Any, baseline: float, ctx) -> str
         return sens_text("tornado_flip_none", lang, winner=winner, loser=loser)
     named = items[:3] + ([sens_text("and_more", lang, n=len(items) - 3)] if len(items) > 3 else [])
     key = "tornado_flip_one" if len(items) == 1 else "tornado_flip_many"
-    return sens_text(
-        key, lang, k=len(items), items=_listed(named, lang), winner=winner, loser=loser
-    )
+    return sens_text(key, lang, k=len(items), items=listed(named, lang), winner=winner, loser=loser)
 
 
 def break_even_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
@@ -557,11 +255,11 @@ def decision_map_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> S
         headline = sens_text("dm_one", lang, best=ctx.scenario_label(options[0]), **words)
         paragraphs = [headline]
     else:
-        listed = [
+        counted = [
             sens_text("dm_count", lang, option=ctx.scenario_label(s), k=int(counts[s]))
             for s in sorted(options, key=lambda s: -counts[s])
         ]
-        headline = sens_text("dm_counts", lang, counts=_listed(listed, lang), **words)
+        headline = sens_text("dm_counts", lang, counts=listed(counted, lang), **words)
         paragraphs = [headline]
 
         def segments(y: float) -> str:
@@ -672,14 +370,14 @@ def structural_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Sec
         best = ctx.scenario_label(str(chosen.get(BASELINE, chosen.iloc[0])))
         headline = sens_text("st_none", lang, n=n, best=best)
     else:
-        listed = [
+        changed = [
             sens_text(
                 "st_variant", lang, variant=variant_name(v), option=ctx.scenario_label(chosen[v])
             )
             for v in flipped
         ]
         key = "st_one" if len(flipped) == 1 else "st_some"
-        headline = sens_text(key, lang, k=len(flipped), n=n, variants=_listed(listed, lang))
+        headline = sens_text(key, lang, k=len(flipped), n=n, variants=listed(changed, lang))
     paragraphs = [headline]
     wide = grid.pivot(index="variant", columns="scenario", values="mean_npv_eur")
     if BASELINE in wide.index and wide.shape[1] >= 2 and len(wide) > 1:
@@ -779,7 +477,7 @@ def sobol_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
             lang,
             n=format_number(n_base, lang),
             runs=runs,
-            reasons=_listed(reasons, lang),
+            reasons=listed(reasons, lang),
             target=format_number(100 * SOBOL_HALF_WIDTH, lang),
             more=format_number(state.recommended_n, lang),
             cost=_count(cost, lang),
@@ -1030,13 +728,6 @@ def _count(value: int, lang: str) -> str:
 def _share(value: float, lang: str) -> str:
     """A Sobol index or interval width as a percentage of the variance."""
     return format_percent(value, lang, 0 if abs(value) >= 0.0995 else 1)
-
-
-def _listed(items: list[str], lang: str) -> str:
-    """ "a", "a and b", "a, b and c" (German "und")."""
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {sens_text('and', lang)} {items[-1]}"
 
 
 __all__ = [

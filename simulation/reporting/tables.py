@@ -4,42 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.reporting import catalogue
 from simulation.reporting.labels import format_number
 
 # The terminal shows budget, risk and total side by side; summary.csv holds every column.
 _HEADERS = {
-    "en": {
-        "scenario": "Scenario",
-        "budget_npv_mean_eur": "Budget mean",
-        "risk_npv_mean_eur": "Risk mean",
-        "npv_mean_eur": "Total mean",
-        "budget_npv_p95_eur": "Budget P95",
-        "npv_p95_eur": "Total P95",
-        "downtime_mean_hours": "Downtime h",
-        "p_cheapest_budget": "Cheapest (budget)",
-        "p_cheapest": "Cheapest (total)",
-        "title": (
-            "Cost over {years} years per scenario (net present value, thousand EUR): budget "
-            "(cash out), risk (lost time, lost margin, security and compliance losses, deferred "
-            "change) and total"
-        ),
-    },
-    "de": {
-        "scenario": "Szenario",
-        "budget_npv_mean_eur": "Budget Mittel",
-        "risk_npv_mean_eur": "Risiko Mittel",
-        "npv_mean_eur": "Gesamt Mittel",
-        "budget_npv_p95_eur": "Budget P95",
-        "npv_p95_eur": "Gesamt P95",
-        "downtime_mean_hours": "Ausfall h",
-        "p_cheapest_budget": "Günstigste (Budget)",
-        "p_cheapest": "Günstigste (gesamt)",
-        "title": (
-            "Kosten über {years} Jahre je Szenario (Barwert, Tsd. EUR): Budget (Auszahlungen), "
-            "Risiko (Arbeitszeitverlust, entgangene Marge, Sicherheits- und Compliance-Schäden, "
-            "aufgeschobene Änderungen) und gesamt"
-        ),
-    },
+    lang: {key: words[lang] for key, words in catalogue.section("terminal_table").items()}
+    for lang in catalogue.LANGUAGES
 }
 
 

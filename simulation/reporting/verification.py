@@ -14,48 +14,21 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.reporting import catalogue
 from simulation.reporting.labels import format_date, format_number
 
 VERIFY_CSV = "verify.csv"
 VERIFY_JSON = "verify.json"
 _COLUMNS = ("check", "title", "title_de", "unit", "theory", "simulated", "low", "high", "passed")
 
-TEXT = {
-    "title": {"en": "Appendix: model verification", "de": "Anhang: Modellprüfung"},
-    "intro": {
-        "en": "The simulation engine against theory on the machine that ran this report "
-        "(itsim verify, {mode} mode, {finished}): {passed} of {n} checks passed. Each row "
-        "compares the closed form (Erlang C, Cobham, MTBF/(MTBF+MTTR), Poisson, compound "
-        "Poisson, NPV) with the simulated value and its 95% interval; a statistical check "
-        "passes when the closed form lies inside the simulation's 99.9% interval and that "
-        "interval is narrow enough to detect an error of the stated tolerance.",
-        "de": "Die Simulationsrechnung im Abgleich mit der Theorie auf dem Rechner, der diesen "
-        "Bericht erstellt hat (itsim verify, {mode}, {finished}): {passed} von {n} Prüfungen "
-        "bestanden. Jede Zeile stellt der geschlossenen Formel (Erlang C, Cobham, "
-        "MTBF/(MTBF+MTTR), Poisson, zusammengesetzte Poisson-Verteilung, Barwert) den "
-        "simulierten Wert mit seinem 95-%-Intervall gegenüber; eine statistische Prüfung gilt "
-        "als bestanden, wenn die Formel im 99,9-%-Intervall der Simulation liegt und dieses "
-        "Intervall eng genug ist, um einen Fehler in Höhe der genannten Toleranz zu erkennen.",
-    },
-    "quick": {"en": "quick", "de": "Schnellmodus"},
-    "full": {"en": "full", "de": "vollständig"},
-    "header": {
-        "en": ["Check", "Theory", "Simulated", "95% interval", "Unit", "Result"],
-        "de": ["Prüfung", "Theorie", "Simuliert", "95-%-Intervall", "Einheit", "Ergebnis"],
-    },
-    "exact": {"en": "exact", "de": "exakt"},
-    "pass": {"en": "passed", "de": "bestanden"},
-    "fail": {"en": "FAILED", "de": "NICHT BESTANDEN"},
-    "sheet": {"en": "Verification", "de": "Modellprüfung"},
-}
-_UNITS_DE = {
-    "hours": "Stunden",
-    "share": "Anteil",
-    "tickets": "Tickets",
-    "tickets²": "Tickets²",
-    "per person-year": "je Personenjahr",
-    "per year": "je Jahr",
-}
+TEXT: dict[str, dict[str, str]] = catalogue.section("verification")
+#: The units of the checks (written in English by `itsim verify`) in words, by unit.
+_UNITS: dict[str, dict[str, str]] = catalogue.section("verification_units")
+
+
+def _unit(unit: str, lang: str) -> str:
+    """A check's unit in `lang`; a unit the catalogue does not know as written."""
+    return _UNITS[unit][lang] if unit in _UNITS else unit
 
 
 def verification_text(key: str, lang: str) -> str:
@@ -101,7 +74,7 @@ def verification_rows(table: pd.DataFrame, lang: str) -> tuple[list[str], list[l
                 _number(row.theory, lang),
                 _number(row.simulated, lang),
                 interval,
-                _UNITS_DE.get(row.unit, row.unit) if lang == "de" else row.unit,
+                _unit(row.unit, lang),
                 TEXT["pass" if bool(row.passed) else "fail"][lang],
             ]
         )
@@ -126,7 +99,7 @@ def verification_sheet(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             header[2]: table["simulated"],
             f"{header[3]} ({'von' if lang == 'de' else 'low'})": table["low"],
             f"{header[3]} ({'bis' if lang == 'de' else 'high'})": table["high"],
-            header[4]: table["unit"].map(lambda u: _UNITS_DE.get(u, u) if lang == "de" else u),
+            header[4]: table["unit"].map(lambda u: _unit(u, lang)),
             header[5]: table["passed"].map(lambda p: TEXT["pass" if p else "fail"][lang]),
         }
     )

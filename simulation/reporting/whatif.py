@@ -17,8 +17,8 @@ from matplotlib.patches import Patch, Rectangle
 from simulation.analysis.board import WhatIf
 from simulation.analysis.structural import answer_changes, preferred
 from simulation.config.variants import BASELINE
-from simulation.reporting.gap_report import _listed
-from simulation.reporting.labels import format_eur_short, format_number, format_percent
+from simulation.reporting import catalogue
+from simulation.reporting.labels import format_eur_short, format_number, format_percent, listed
 from simulation.reporting.plots import (
     DARK,
     FigureContext,
@@ -36,89 +36,7 @@ from simulation.reporting.sensitivity_plots import (
     parameter_label,
 )
 
-WHATIF_TEXT: dict[str, dict[str, str]] = {
-    "heading": {"en": "What would change the answer", "de": "Was die Antwort ändern würde"},
-    "baseline": {"en": "As configured", "de": "Wie konfiguriert"},
-    "title": {
-        "en": "Structural choices against the options: mean total cost and how often each is "
-        "cheapest",
-        "de": "Strukturelle Annahmen gegen die Optionen: mittlere Gesamtkosten und wie oft "
-        "jede am günstigsten ist",
-    },
-    "subtitle": {
-        "en": "Net present value over {years} years, mean of {runs} simulated futures per cell "
-        "(the same futures in every row); coloured: the option with the lowest mean, darker = "
-        "more often cheapest",
-        "de": "Barwert über {years} Jahre, Mittel aus {runs} simulierten Verläufen je Zelle "
-        "(in jeder Zeile dieselben Verläufe); farbig: Option mit den niedrigsten mittleren "
-        "Kosten, dunkler = häufiger am günstigsten",
-    },
-    "legend": {"en": "Cheapest on average", "de": "Im Mittel am günstigsten"},
-    "none_changes": {
-        "en": "None of the {n} structural variants changes which option is cheapest on average: "
-        "{best} stays ahead in every row of the grid.",
-        "de": "Keine der {n} strukturellen Varianten ändert, welche Option im Mittel am "
-        "günstigsten ist: {best} liegt in jeder Zeile vorn.",
-    },
-    "some_change": {
-        "en": "{k} of the {n} structural variants change which option is cheapest on average: "
-        "{variants}.",
-        "de": "{k} der {n} strukturellen Varianten ändern, welche Option im Mittel am "
-        "günstigsten ist: {variants}.",
-    },
-    "largest": {
-        "en": "Of the variants, “{variant}” moves the gap between {a} and {b} the most: by "
-        "{amount} in favour of {winner}.",
-        "de": "Von den Varianten verschiebt „{variant}“ den Abstand zwischen {a} und {b} am "
-        "stärksten: um {amount} zugunsten von {winner}.",
-    },
-    "break_even": {
-        "en": "{a} and {b} cost the same on average at {value} for the {parameter}; between {lo} "
-        "and {hi} the simulation cannot tell them apart (swept from {start} to {stop}, "
-        "{runs} futures per value).",
-        "de": "{a} und {b} kosten im Mittel gleich viel bei {value} für {parameter}; zwischen "
-        "{lo} und {hi} kann die Simulation sie nicht unterscheiden (variiert von {start} bis "
-        "{stop}, {runs} Verläufe je Wert).",
-    },
-    "no_break_even": {
-        "en": "Over the swept range of the {parameter} ({start} to {stop}), {a} and {b} never swap "
-        "places on average.",
-        "de": "Im untersuchten Bereich von {parameter} ({start} bis {stop}) tauschen {a} und {b} "
-        "im Mittel nie die Plätze.",
-    },
-    "note": {
-        "en": "Each row changes the structural choices named for every option it touches. Mean "
-        "total and budget cost in million EUR (net present value); the last columns name the "
-        "option with the lowest mean total and budget cost. A change of an option's cost "
-        "between rows of less than about {se} is within simulation noise ({runs} futures per "
-        "cell, the same in every row).",
-        "de": "Jede Zeile ändert die genannten strukturellen Annahmen für alle Optionen, die "
-        "sie betreffen. Mittlere Gesamt- und Budgetkosten in Mio. € (Barwert); die letzten "
-        "Spalten nennen die Option mit den niedrigsten mittleren Gesamt- bzw. Budgetkosten. "
-        "Ändern sich die Kosten einer Option zwischen zwei Zeilen um weniger als etwa {se}, "
-        "liegt das im Rauschen der Simulation ({runs} Verläufe je Zelle, in jeder Zeile "
-        "dieselben).",
-    },
-    "variant": {"en": "Structural variant", "de": "Strukturelle Variante"},
-    "col_total": {"en": "{option}\ntotal", "de": "{option}\ngesamt"},
-    "col_budget": {"en": "{option}\nbudget", "de": "{option}\nBudget"},
-    "best_total": {"en": "Cheapest\ntotal", "de": "Günstigste\ngesamt"},
-    "best_budget": {"en": "Cheapest\nbudget", "de": "Günstigste\nBudget"},
-    "sheet_mean": {"en": "Mean total cost (EUR, NPV)", "de": "Gesamtkosten, Mittel (EUR, Barwert)"},
-    "sheet_p95": {"en": "Total cost, P95 (EUR, NPV)", "de": "Gesamtkosten, P95 (EUR, Barwert)"},
-    "sheet_budget": {
-        "en": "Mean budget cost (EUR, NPV)",
-        "de": "Budgetkosten, Mittel (EUR, Barwert)",
-    },
-    "sheet_risk": {"en": "Mean risk cost (EUR, NPV)", "de": "Risikokosten, Mittel (EUR, Barwert)"},
-    "sheet_p_total": {"en": "P(cheapest on total)", "de": "P(günstigste gesamt)"},
-    "sheet_p_budget": {"en": "P(cheapest on budget)", "de": "P(günstigste nach Budget)"},
-    "sheet_change": {
-        "en": "Change against as configured (EUR, NPV)",
-        "de": "Änderung gegenüber konfiguriert (EUR, Barwert)",
-    },
-    "sheet_option": {"en": "Option", "de": "Option"},
-}
+WHATIF_TEXT: dict[str, dict[str, str]] = catalogue.section("whatif")
 
 
 #: Number format kind (see report._FORMATS) of each numeric column of the workbook sheet.
@@ -224,7 +142,7 @@ def change_sentence(whatif: WhatIf, ctx: FigureContext) -> str:
         else f"“{variant_label(whatif, v, lang)}” ({ctx.scenario_label(chosen[v])})"
         for v in flipped
     ]
-    return whatif_text("some_change", lang, k=len(flipped), n=n, variants=_listed(parts, lang))
+    return whatif_text("some_change", lang, k=len(flipped), n=n, variants=listed(parts, lang))
 
 
 def largest_shift_sentence(whatif: WhatIf, ctx: FigureContext, a: str, b: str) -> str:

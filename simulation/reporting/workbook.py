@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from simulation.files import atomic_path
-from simulation.reporting import plots
+from simulation.reporting import catalogue, plots
 from simulation.reporting.gap_report import GAP_SHEET_KINDS, gap_sheet, gap_sheet_header, gap_text
 from simulation.reporting.labels import category_label, format_percent
 from simulation.reporting.verification import verification_sheet, verification_text
@@ -40,22 +40,9 @@ _FORMATS = {"share": SHARE_FORMAT, "hours": NUMBER_FORMAT, "count": "#,##0", "in
 #: Widest a fitted column gets (characters); longer headers wrap.
 MAX_WIDTH = 60
 
-#: Sheet names in English and German (at most 31 characters, Excel's limit).
-SHEET_NAMES: dict[str, dict[str, str]] = {
-    "summary": {"en": "Summary", "de": "Zusammenfassung"},
-    "recommendation": {"en": "Recommendation", "de": "Empfehlung"},
-    "comparison": {"en": "Comparison", "de": "Vergleich"},
-    "risk": {"en": "Risk metrics", "de": "Risikokennzahlen"},
-    "breakdown": {"en": "Cost breakdown", "de": "Kostenaufteilung"},
-    "gap": {"en": "Cost gap", "de": "Kostenabstand"},
-    "whatif": {"en": "What would change", "de": "Was die Antwort ändern würde"},
-    "yearly": {"en": "Yearly cost", "de": "Jahreskosten"},
-    "sla": {"en": "SLA and credits", "de": "SLA und Gutschriften"},
-    "replications": {"en": "Replications", "de": "Replikationen"},
-    "assumptions": {"en": "Assumptions", "de": "Annahmen"},
-    "verification": {"en": "Verification", "de": "Modellprüfung"},
-    "metadata": {"en": "Metadata", "de": "Metadaten"},
-}
+#: Sheet names in English and German (at most 31 characters, Excel's limit). Every text of the
+#: workbook is in the catalogue (`simulation/reporting/texts.yaml`, sections "workbook_...").
+SHEET_NAMES: dict[str, dict[str, str]] = catalogue.section("workbook_sheet_names")
 #: The workbook sheet of the gap between the recommended option and its runner-up (English).
 GAP_SHEET = SHEET_NAMES["gap"]["en"]
 GAP_BOLD_ROWS = ("subtotal_budget", "subtotal_risk", "total")
@@ -68,239 +55,91 @@ def sheet_name(key: str, lang: str) -> str:
     return SHEET_NAMES[key][lang]
 
 
-#: Summary sheet: source column, header in English and German, kind (eur, share, hours, count).
-SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("label", "Option", "Option", "text"),
-    ("runs", "Runs", "Läufe", "count"),
-    ("budget_mean", "Budget cost, mean (EUR, NPV)", "Budgetkosten, Mittel (EUR, Barwert)", "eur"),
-    (
-        "budget_ci_low",
-        "Budget cost, mean: 95% CI low",
-        "Budgetkosten, Mittel: 95-%-KI unten",
-        "eur",
-    ),
-    (
-        "budget_ci_high",
-        "Budget cost, mean: 95% CI high",
-        "Budgetkosten, Mittel: 95-%-KI oben",
-        "eur",
-    ),
-    ("budget_p95", "Budget cost, P95 (EUR, NPV)", "Budgetkosten, P95 (EUR, Barwert)", "eur"),
-    ("risk_mean", "Risk cost, mean (EUR, NPV)", "Risikokosten, Mittel (EUR, Barwert)", "eur"),
-    ("risk_ci_low", "Risk cost, mean: 95% CI low", "Risikokosten, Mittel: 95-%-KI unten", "eur"),
-    ("risk_ci_high", "Risk cost, mean: 95% CI high", "Risikokosten, Mittel: 95-%-KI oben", "eur"),
-    ("risk_p95", "Risk cost, P95 (EUR, NPV)", "Risikokosten, P95 (EUR, Barwert)", "eur"),
-    ("total_mean", "Total cost, mean (EUR, NPV)", "Gesamtkosten, Mittel (EUR, Barwert)", "eur"),
-    ("total_ci_low", "Total cost, mean: 95% CI low", "Gesamtkosten, Mittel: 95-%-KI unten", "eur"),
-    ("total_ci_high", "Total cost, mean: 95% CI high", "Gesamtkosten, Mittel: 95-%-KI oben", "eur"),
-    ("total_p50", "Total cost, median (EUR, NPV)", "Gesamtkosten, Median (EUR, Barwert)", "eur"),
-    ("total_p95", "Total cost, P95 (EUR, NPV)", "Gesamtkosten, P95 (EUR, Barwert)", "eur"),
-    ("p_cheapest_budget", "P(cheapest on budget)", "P(günstigste nach Budget)", "share"),
-    (
-        "p_cheapest_budget_ci_low",
-        "P(cheapest on budget): 95% CI low",
-        "P(günstigste nach Budget): 95-%-KI unten",
-        "share",
-    ),
-    (
-        "p_cheapest_budget_ci_high",
-        "P(cheapest on budget): 95% CI high",
-        "P(günstigste nach Budget): 95-%-KI oben",
-        "share",
-    ),
-    ("p_cheapest", "P(cheapest on total)", "P(günstigste gesamt)", "share"),
-    (
-        "p_cheapest_ci_low",
-        "P(cheapest on total): 95% CI low",
-        "P(günstigste gesamt): 95-%-KI unten",
-        "share",
-    ),
-    (
-        "p_cheapest_ci_high",
-        "P(cheapest on total): 95% CI high",
-        "P(günstigste gesamt): 95-%-KI oben",
-        "share",
-    ),
-    (
-        "expected_regret",
-        "Expected regret on total cost (EUR)",
-        "Erwartetes Bedauern, Gesamtkosten (EUR)",
-        "eur",
-    ),
-    ("downtime_mean_hours", "Downtime, mean (hours)", "Ausfallzeit, Mittel (Stunden)", "hours"),
-    ("downtime_p95_hours", "Downtime, P95 (hours)", "Ausfallzeit, P95 (Stunden)", "hours"),
-    ("sla_breaches_mean", "SLA breaches, mean", "SLA-Verstöße, Mittel", "hours"),
-    ("departures_mean", "Staff departures, mean", "Personalabgänge, Mittel", "hours"),
+#: Summary sheet: the number kind (eur, share, hours, count) of each source column, in order.
+_SUMMARY_KINDS = {
+    "label": "text",
+    "runs": "count",
+    "budget_mean": "eur",
+    "budget_ci_low": "eur",
+    "budget_ci_high": "eur",
+    "budget_p95": "eur",
+    "risk_mean": "eur",
+    "risk_ci_low": "eur",
+    "risk_ci_high": "eur",
+    "risk_p95": "eur",
+    "total_mean": "eur",
+    "total_ci_low": "eur",
+    "total_ci_high": "eur",
+    "total_p50": "eur",
+    "total_p95": "eur",
+    "p_cheapest_budget": "share",
+    "p_cheapest_budget_ci_low": "share",
+    "p_cheapest_budget_ci_high": "share",
+    "p_cheapest": "share",
+    "p_cheapest_ci_low": "share",
+    "p_cheapest_ci_high": "share",
+    "expected_regret": "eur",
+    "downtime_mean_hours": "hours",
+    "downtime_p95_hours": "hours",
+    "sla_breaches_mean": "hours",
+    "departures_mean": "hours",
+}
+_SUMMARY_HEADERS = catalogue.pairs("workbook_summary_columns")
+#: Summary sheet: source column, header in English and German, kind.
+SUMMARY_COLUMNS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (column, *_SUMMARY_HEADERS[column], kind) for column, kind in _SUMMARY_KINDS.items()
 )
 
-SHEET_TEXT = {
-    "scenario": {"en": "Scenario", "de": "Szenario"},
-    "group": {"en": "Group", "de": "Gruppe"},
-    "item": {
-        "en": "Cost category (mean over runs, EUR, not discounted)",
-        "de": "Kostenkategorie (Mittel über alle Läufe, EUR, nicht abgezinst)",
-    },
-    "budget": {"en": "Budget cost (cash out)", "de": "Budgetkosten (Auszahlungen)"},
-    "risk": {"en": "Risk cost (losses)", "de": "Risikokosten (Verluste)"},
-    "total": {"en": "Total cost", "de": "Gesamtkosten"},
-    "budget_short": {"en": "Budget cost", "de": "Budgetkosten"},
-    "risk_short": {"en": "Risk cost", "de": "Risikokosten"},
-    "field": {"en": "Field", "de": "Feld"},
-    "subtotal_budget": {"en": "Subtotal: budget cost", "de": "Zwischensumme Budgetkosten"},
-    "subtotal_risk": {"en": "Subtotal: risk cost", "de": "Zwischensumme Risikokosten"},
-    "total_total": {"en": "Total cost (budget + risk)", "de": "Gesamtkosten (Budget + Risiko)"},
-    "yes": {"en": "yes", "de": "ja"},
-    "no": {"en": "no", "de": "nein"},
-}
+#: Words of the sheets (scenario, groups, subtotals, yes/no).
+SHEET_TEXT: dict[str, dict[str, str]] = catalogue.section("workbook_sheet")
 
 #: Notes (cell comment on A1): what the amounts of each sheet are. `{rate}`, `{years}`.
-NOTES: dict[str, dict[str, str]] = {
-    "npv": {
-        "en": "Amounts in EUR as net present value (NPV): cash flows over {years} years "
-        "discounted at {rate} a year to the start of the horizon.",
-        "de": "Beträge in EUR als Barwert: Zahlungen über {years} Jahre, mit {rate} pro Jahr "
-        "auf den Beginn des Zeitraums abgezinst.",
-    },
-    "nominal": {
-        "en": "Amounts in EUR, nominal (not discounted): mean over runs, summed over {years} "
-        "years.",
-        "de": "Beträge in EUR, nominal (nicht abgezinst): Mittel über alle Läufe, Summe über "
-        "{years} Jahre.",
-    },
-    "yearly": {
-        "en": "Amounts in EUR, nominal (not discounted): each year's cost across the runs.",
-        "de": "Beträge in EUR, nominal (nicht abgezinst): Kosten je Jahr über alle Läufe.",
-    },
-    "replications": {
-        "en": "One row per simulated run. Columns ending _npv_eur are net present values in "
-        "EUR (discounted at {rate} a year); other _eur columns are nominal EUR totals over "
-        "{years} years (not discounted); _hours are hours; param_ the sampled inputs. The "
-        "column names are the data contract for scripts and stay as they are.",
-        "de": "Eine Zeile je simuliertem Lauf. Spalten mit Endung _npv_eur sind Barwerte in "
-        "EUR (abgezinst mit {rate} pro Jahr); andere _eur-Spalten sind nominale EUR-Summen "
-        "über {years} Jahre (nicht abgezinst); _hours sind Stunden; param_ die gezogenen "
-        "Eingaben. Die Spaltennamen sind die Datenschnittstelle für Skripte und bleiben "
-        "unverändert.",
-    },
-    "assumptions": {
-        "en": "Inputs as configured: amounts in nominal EUR (not discounted), in the unit "
-        "the parameter name states; distributions as text with their mean.",
-        "de": "Eingaben wie konfiguriert: Beträge in nominalen EUR (nicht abgezinst), in der "
-        "Einheit, die der Parametername nennt; Verteilungen als Text mit ihrem Mittelwert.",
-    },
-    "verification": {
-        "en": "Each check in its own unit (column Unit); EUR amounts are nominal unless the "
-        "check names a net present value.",
-        "de": "Jede Prüfung in ihrer Einheit (Spalte Einheit); EUR-Beträge sind nominal, "
-        "außer die Prüfung nennt einen Barwert.",
-    },
-    "metadata": {
-        "en": "About the run; no amounts. NPV figures are discounted at {rate} a year.",
-        "de": "Angaben zum Lauf; keine Beträge. Barwerte sind mit {rate} pro Jahr abgezinst.",
-    },
+NOTES: dict[str, dict[str, str]] = catalogue.section("workbook_notes")
+
+#: Transposed tables (recommendation, comparison): the number kind of each field.
+_FIELD_KINDS = {
+    "column": "text",
+    "recommended": "option",
+    "runner_up": "option",
+    "mean_eur": "eur",
+    "runner_up_mean_eur": "eur",
+    "saving_eur": "eur",
+    "saving_ci_low_eur": "eur",
+    "saving_ci_high_eur": "eur",
+    "p_cheaper_than_runner_up": "share",
+    "p_cheapest": "share",
+    "p_cheapest_ci_low": "share",
+    "p_cheapest_ci_high": "share",
+    "clear": "flag",
+    "a": "option",
+    "b": "option",
+    "n": "count",
+    "mean_difference": "eur",
+    "ci_low": "eur",
+    "ci_high": "eur",
+    "p_a_cheaper": "share",
+    "p_a_cheaper_ci_low": "share",
+    "p_a_cheaper_ci_high": "share",
+    "expected_regret_a": "eur",
+    "expected_regret_b": "eur",
+    "difference_p5": "eur",
+    "difference_p50": "eur",
+    "difference_p95": "eur",
+}
+_FIELD_NAMES = catalogue.pairs("workbook_fields")
+#: Transposed tables: field, English, German, kind.
+FIELDS: dict[str, tuple[str, str, str]] = {
+    key: (*_FIELD_NAMES[key], kind) for key, kind in _FIELD_KINDS.items()
 }
 
-#: Transposed tables (recommendation, comparison): field, English, German, kind.
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "column": ("Replications column compared", "Verglichene Spalte (Replikationen)", "text"),
-    "recommended": ("Recommended option", "Empfohlene Option", "option"),
-    "runner_up": ("Runner-up", "Zweitbeste Option", "option"),
-    "mean_eur": ("Mean cost of the recommended option", "Mittlere Kosten der Empfehlung", "eur"),
-    "runner_up_mean_eur": (
-        "Mean cost of the runner-up",
-        "Mittlere Kosten der zweitbesten Option",
-        "eur",
-    ),
-    "saving_eur": (
-        "Saving versus the runner-up, mean",
-        "Ersparnis ggü. Zweitbester, Mittel",
-        "eur",
-    ),
-    "saving_ci_low_eur": ("Saving: 95% CI low", "Ersparnis: 95-%-KI unten", "eur"),
-    "saving_ci_high_eur": ("Saving: 95% CI high", "Ersparnis: 95-%-KI oben", "eur"),
-    "p_cheaper_than_runner_up": (
-        "P(cheaper than the runner-up)",
-        "P(günstiger als die Zweitbeste)",
-        "share",
-    ),
-    "p_cheapest": ("P(cheapest)", "P(günstigste)", "share"),
-    "p_cheapest_ci_low": ("P(cheapest): 95% CI low", "P(günstigste): 95-%-KI unten", "share"),
-    "p_cheapest_ci_high": ("P(cheapest): 95% CI high", "P(günstigste): 95-%-KI oben", "share"),
-    "clear": ("Clear (saving's interval excludes 0)", "Eindeutig (KI ohne 0)", "flag"),
-    "a": ("Option A", "Option A", "option"),
-    "b": ("Option B", "Option B", "option"),
-    "n": ("Runs", "Läufe", "count"),
-    "mean_difference": ("Difference A − B, mean", "Differenz A − B, Mittel", "eur"),
-    "ci_low": ("Difference: 95% CI low", "Differenz: 95-%-KI unten", "eur"),
-    "ci_high": ("Difference: 95% CI high", "Differenz: 95-%-KI oben", "eur"),
-    "p_a_cheaper": ("P(A cheaper than B)", "P(A günstiger als B)", "share"),
-    "p_a_cheaper_ci_low": ("P(A cheaper): 95% CI low", "P(A günstiger): 95-%-KI unten", "share"),
-    "p_a_cheaper_ci_high": ("P(A cheaper): 95% CI high", "P(A günstiger): 95-%-KI oben", "share"),
-    "expected_regret_a": (
-        "Expected regret of choosing A",
-        "Erwartetes Bedauern bei Wahl von A",
-        "eur",
-    ),
-    "expected_regret_b": (
-        "Expected regret of choosing B",
-        "Erwartetes Bedauern bei Wahl von B",
-        "eur",
-    ),
-    "difference_p5": ("Difference A − B, P5", "Differenz A − B, P5", "eur"),
-    "difference_p50": ("Difference A − B, median", "Differenz A − B, Median", "eur"),
-    "difference_p95": ("Difference A − B, P95", "Differenz A − B, P95", "eur"),
-}
+#: The source of a value the config leaves to itsim's built-in default.
+BUILT_IN: dict[str, str] = catalogue.entry("report", "built_in")  # as the PDF appendix says
 
 #: Column headers of the long tables: key, English, German.
-#: The source of a value the config leaves to itsim's built-in default.
-BUILT_IN = {"en": "built-in default of itsim", "de": "eingebauter Standardwert von itsim"}
-
-HEADERS: dict[str, tuple[str, str]] = {
-    "basis": ("Cost", "Kostenart"),
-    "option": ("Option", "Option"),
-    "metric": ("Metric", "Kennzahl"),
-    "value": ("Value (EUR, NPV)", "Wert (EUR, Barwert)"),
-    "ci_low": ("95% CI low (EUR)", "95-%-KI unten (EUR)"),
-    "ci_high": ("95% CI high (EUR)", "95-%-KI oben (EUR)"),
-    "n": ("Runs", "Läufe"),
-    "year": ("Year", "Jahr"),
-    "mean": ("Mean (EUR, nominal)", "Mittel (EUR, nominal)"),
-    "p10": ("P10 (EUR, nominal)", "P10 (EUR, nominal)"),
-    "p50": ("Median (EUR, nominal)", "Median (EUR, nominal)"),
-    "p90": ("P90 (EUR, nominal)", "P90 (EUR, nominal)"),
-    "sla_breaches": ("SLA breaches, mean", "SLA-Verstöße, Mittel"),
-    "service_credits_eur": (
-        "Service credits received, mean (EUR, nominal)",
-        "Erhaltene Gutschriften, Mittel (EUR, nominal)",
-    ),
-    "business_loss_eur": (
-        "Business loss, mean (EUR, nominal)",
-        "Geschäftsverlust, Mittel (EUR, nominal)",
-    ),
-    "credits_share_of_loss": ("Credits as share of the loss", "Gutschriften in % des Verlusts"),
-    "parameter": ("Parameter", "Parameter"),
-    "config_value": ("Value", "Wert"),
-    "config_mean": ("Mean", "Mittelwert"),
-    "source": ("Source", "Quelle"),
-    "key": ("Key", "Schlüssel"),
-    "meta_value": ("Value", "Wert"),
-}
+HEADERS: dict[str, tuple[str, str]] = catalogue.pairs("workbook_headers")
 
 #: Risk metrics by name.
-METRICS: dict[str, tuple[str, str]] = {
-    "mean": ("Mean", "Mittel"),
-    "sd": ("Standard deviation", "Standardabweichung"),
-    "p5": ("P5", "P5"),
-    "p10": ("P10", "P10"),
-    "p50": ("Median (P50)", "Median (P50)"),
-    "p90": ("P90", "P90"),
-    "p95": ("P95", "P95"),
-    "p99": ("P99", "P99"),
-    "var95": ("VaR95", "VaR95"),
-    "var99": ("VaR99", "VaR99"),
-    "cvar95": ("Mean of worst 5% (CVaR95)", "Mittel der ungünstigsten 5 % (CVaR95)"),
-    "cvar99": ("Mean of worst 1% (CVaR99)", "Mittel der ungünstigsten 1 % (CVaR99)"),
-}
+METRICS: dict[str, tuple[str, str]] = catalogue.pairs("workbook_metrics")
 
 
 def header(key: str, lang: str) -> str:

@@ -15,7 +15,7 @@ output base path, writes a 300 dpi PNG and a vector PDF, and returns a `FigureRe
 - `parameters`: parameter paths, their values and the analysed result in words;
 - `sensitivity`: tornado, spider, Sobol, and all figures of a sensitivity result;
 - `decision`: break-even of one assumption and the decision map over two;
-- `texts`: figure texts in English and German not yet in `reporting.labels`.
+- `texts`: `figure_text`, the catalogue's section "figures" (texts not in `reporting.labels`).
 """
 
 from simulation.reporting.figures.breakdown import plot_cost_breakdown, plot_cost_budget_risk

@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from simulation.reporting import catalogue
 from simulation.reporting.figures.frame import (
     EuroFormatter,
     FigureContext,
@@ -33,190 +34,21 @@ from simulation.reporting.labels import (
 
 #: Readable names of parameters (English, German), by leaf name or by "<parent>.<leaf>" where
 #: the parent changes the meaning (outages, failure, contracts, internal_costs).
-PARAMETER_NAMES: dict[str, tuple[str, str]] = {
-    # staff
-    "turnover_rate_per_year": ("Staff turnover rate (per year)", "Fluktuationsrate (pro Jahr)"),
-    "time_to_fill_months": ("Time to fill a vacancy (months)", "Zeit bis zur Besetzung (Monate)"),
-    "knowledge_half_life_years": (
-        "Knowledge half-life (years)",
-        "Halbwertszeit des Wissens (Jahre)",
-    ),
-    "recruiting_cost_share_of_salary": (
-        "Recruiting cost (share of salary)",
-        "Recruitingkosten (Anteil am Gehalt)",
-    ),
-    "onboarding_months": ("Onboarding time (months)", "Einarbeitungszeit (Monate)"),
-    "notice_period_months": ("Notice period (months)", "Kündigungsfrist (Monate)"),
-    "key_person_rebuild_months": (
-        "Rebuilding key-person know-how (months)",
-        "Wiederaufbau von Schlüsselwissen (Monate)",
-    ),
-    "new_hire_productivity": ("New-hire productivity (share)", "Produktivität neuer Kräfte"),
-    "new_hire_knowledge": ("New-hire knowledge (share)", "Wissen neuer Kräfte (Anteil)"),
-    "initial_knowledge": ("Initial knowledge (share)", "Anfangswissen (Anteil)"),
-    "training_days_per_year": ("Training days per year", "Schulungstage pro Jahr"),
-    "knowledge_gain_per_training_day": (
-        "Knowledge gain per training day",
-        "Wissenszuwachs je Schulungstag",
-    ),
-    "training_cost_eur_per_day": ("Training cost per day (EUR)", "Schulungskosten pro Tag (EUR)"),
-    "vacation_days_per_year": ("Vacation days per year", "Urlaubstage pro Jahr"),
-    "sick_days_per_year": ("Sick days per year", "Krankheitstage pro Jahr"),
-    "on_call_allowance_eur_per_week": (
-        "On-call allowance per week (EUR)",
-        "Rufbereitschaft pro Woche (EUR)",
-    ),
-    "annual_salary_eur": ("Annual salary (EUR)", "Jahresgehalt (EUR)"),
-    # company
-    "loaded_hourly_cost_eur": (
-        "Labour cost per employee hour (EUR)",
-        "Arbeitskosten je Mitarbeiterstunde (EUR)",
-    ),
-    "on_costs_share": ("Employer on-costs (share of salary)", "Lohnnebenkosten (Anteil am Gehalt)"),
-    "wage_growth_per_year": ("Wage growth (per year)", "Lohnsteigerung (pro Jahr)"),
-    "employees": ("Employees", "Mitarbeitende"),
-    "discount_rate": ("Discount rate (per year)", "Kalkulationszins (pro Jahr)"),
-    # services
-    "incidents_per_user_per_month": (
-        "Incidents per user per month",
-        "Störungen pro Nutzer und Monat",
-    ),
-    "users": ("Users", "Nutzer"),
-    "business_hours_share": ("Share of incidents in business hours", "Anteil in Geschäftszeiten"),
-    "lost_margin_eur_per_hour": (
-        "Lost margin per hour of outage (EUR)",
-        "Entgangene Marge je Ausfallstunde (EUR)",
-    ),
-    "key_person_share": ("Know-how held by one person (share)", "Wissen bei einer Person (Anteil)"),
-    "outages.mtbf_hours": (
-        "Mean time between outages (hours)",
-        "Mittlere Zeit zwischen Ausfällen (Stunden)",
-    ),
-    "outages.repair_hours": (
-        "Repair time per outage (hours)",
-        "Reparaturzeit je Ausfall (Stunden)",
-    ),
-    "outages.productivity_loss": (
-        "Productivity lost during an outage (share)",
-        "Produktivitätsverlust im Ausfall (Anteil)",
-    ),
-    "mtbf_hours": (
-        "Mean time between outages (hours)",
-        "Mittlere Zeit zwischen Ausfällen (Stunden)",
-    ),
-    "internal_costs.hardware_eur": ("Hardware per refresh (EUR)", "Hardware je Erneuerung (EUR)"),
-    "hardware_eur": ("Hardware per refresh (EUR)", "Hardware je Erneuerung (EUR)"),
-    "internal_costs.licences_eur_per_user_per_month": (
-        "Licences per user per month (EUR)",
-        "Lizenzen pro Nutzer und Monat (EUR)",
-    ),
-    "internal_costs.running_eur_per_month": (
-        "Running cost per month (EUR)",
-        "Laufende Kosten pro Monat (EUR)",
-    ),
-    "internal_costs.refresh_years": ("Hardware refresh cycle (years)", "Erneuerungszyklus (Jahre)"),
-    # security
-    "incidents_per_year_internal": (
-        "Security incidents per year (own team)",
-        "Sicherheitsvorfälle pro Jahr (eigenes Team)",
-    ),
-    "loss_eur": ("Loss per security incident (EUR)", "Schaden je Sicherheitsvorfall (EUR)"),
-    "security.downtime_hours": (
-        "Downtime per security incident (hours)",
-        "Ausfall je Sicherheitsvorfall (Stunden)",
-    ),
-    "knowledge_effect": ("Effect of lost knowledge", "Wirkung von Wissensverlust"),
-    # providers
-    "price_escalation_per_year": ("Price escalation (per year)", "Preissteigerung (pro Jahr)"),
-    "performance_factor": (
-        "Time factor (response, repair)",
-        "Zeitfaktor (Reaktion, Reparatur)",
-    ),
-    "security_incidents_per_year": ("Security incidents per year", "Sicherheitsvorfälle pro Jahr"),
-    "annual_probability": (
-        "Failure probability (per year)",
-        "Ausfallwahrscheinlichkeit (pro Jahr)",
-    ),
-    "failure.annual_probability": (
-        "Failure probability (per year)",
-        "Wahrscheinlichkeit des Scheiterns (pro Jahr)",
-    ),
-    "transition_cost_eur": ("Transition cost (EUR)", "Wechselkosten (EUR)"),
-    "failure.transition_cost_eur": (
-        "Transition cost after a failure (EUR)",
-        "Wechselkosten nach Scheitern (EUR)",
-    ),
-    "degraded_months": ("Degraded service (months)", "Eingeschränkter Betrieb (Monate)"),
-    "failure.degraded_months": (
-        "Degraded service after a failure (months)",
-        "Eingeschränkter Betrieb nach Scheitern (Monate)",
-    ),
-    "failure.degradation_factor": ("Slowdown while degraded (×)", "Verlangsamung im Übergang (×)"),
-    "failure.new_contract_premium": (
-        "Premium of the new contract",
-        "Aufschlag des neuen Vertrags",
-    ),
-    "fee_per_user_per_month_eur": (
-        "Fee per user per month (EUR)",
-        "Gebühr pro Nutzer und Monat (EUR)",
-    ),
-    "setup_cost_eur": ("Setup cost (EUR)", "Einrichtungskosten (EUR)"),
-    "outage_rate_factor": ("Outage rate (× internal)", "Ausfallrate (× intern)"),
-    "contracts.repair_hours": (
-        "Repair time per outage (hours)",
-        "Reparaturzeit je Ausfall (Stunden)",
-    ),
-    "vendor_management_hours_per_month": (
-        "Vendor management (hours per month)",
-        "Dienstleistersteuerung (Stunden pro Monat)",
-    ),
-    "licences_retained_eur_per_user_per_month": (
-        "Retained licences per user per month (EUR)",
-        "Verbleibende Lizenzen pro Nutzer und Monat (EUR)",
-    ),
-}
+PARAMETER_NAMES: dict[str, tuple[str, str]] = catalogue.pairs("parameters")
 
 #: Role names of the reference config (English, German); other roles get their id with spaces.
-ROLE_NAMES: dict[str, tuple[str, str]] = {
-    "service_desk_agent": ("Service desk agent", "Service-Desk-Mitarbeiter"),
-    "sysadmin": ("System administrator", "Systemadministrator"),
-    "security_engineer": ("Security engineer", "Security Engineer"),
-    "app_specialist": ("Application specialist", "Anwendungsbetreuer"),
-    "vendor_manager": ("IT vendor manager", "IT-Dienstleistersteuerung"),
-}
+ROLE_NAMES: dict[str, tuple[str, str]] = catalogue.pairs("roles")
 
 #: Provider names (English, German); short, as they follow a parameter name.
-PROVIDER_NAMES: dict[str, tuple[str, str]] = {"msp": ("MSP", "MSP")}
+PROVIDER_NAMES: dict[str, tuple[str, str]] = catalogue.pairs("providers")
 
 #: Unit words after a value in a sentence ("87 EUR per user per month"), by leaf name.
-_UNIT_WORDS: dict[str, tuple[str, str]] = {
-    "fee_per_user_per_month_eur": ("EUR per user per month", "EUR pro Nutzer und Monat"),
-    "licences_eur_per_user_per_month": ("EUR per user per month", "EUR pro Nutzer und Monat"),
-    "licences_retained_eur_per_user_per_month": (
-        "EUR per user per month",
-        "EUR pro Nutzer und Monat",
-    ),
-    "loaded_hourly_cost_eur": ("EUR per hour", "EUR pro Stunde"),
-    "lost_margin_eur_per_hour": ("EUR per hour", "EUR pro Stunde"),
-    "annual_salary_eur": ("EUR per year", "EUR pro Jahr"),
-    "running_eur_per_month": ("EUR per month", "EUR pro Monat"),
-    "on_call_allowance_eur_per_week": ("EUR per week", "EUR pro Woche"),
-    "training_cost_eur_per_day": ("EUR per day", "EUR pro Tag"),
-    "incidents_per_user_per_month": ("per user per month", "pro Nutzer und Monat"),
-    "incidents_per_year_internal": ("per year", "pro Jahr"),
-    "security_incidents_per_year": ("per year", "pro Jahr"),
-    "vendor_management_hours_per_month": ("hours per month", "Stunden pro Monat"),
-    "performance_factor": ("×", "×"),
-    "outage_rate_factor": ("×", "×"),
-    "degradation_factor": ("×", "×"),
-}
-_SUFFIX_UNITS: tuple[tuple[str, tuple[str, str]], ...] = (
-    ("_eur", ("EUR", "EUR")),
-    ("_days_per_year", ("days per year", "Tage pro Jahr")),
-    ("_hours", ("hours", "Stunden")),
-    ("_months", ("months", "Monate")),
-    ("_years", ("years", "Jahre")),
-    ("_per_year", ("per year", "pro Jahr")),
+_UNIT_WORDS: dict[str, tuple[str, str]] = catalogue.pairs("unit_words")
+#: Unit words of other parameters by the ending of their name: the first ending that matches.
+_SUFFIX_WORDS = catalogue.pairs("suffix_units")
+_SUFFIX_UNITS: tuple[tuple[str, tuple[str, str]], ...] = tuple(
+    (suffix, _SUFFIX_WORDS[suffix])
+    for suffix in ("_eur", "_days_per_year", "_hours", "_months", "_years", "_per_year")
 )
 #: Parameters shown as percentages (shares and rates); others by name ending (`_percent_leaf`).
 _PERCENT_LEAVES = {
