@@ -93,7 +93,30 @@ def _add_run(sub) -> None:
         "--force", action="store_true", help="replace the earlier results in the results folder"
     )
     run.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the interrupted run in the results folder (same config, seed, runs)",
+    )
+    run.add_argument(
         "--scenario", action="append", metavar="NAME", help="run only this scenario (repeatable)"
+    )
+    run.add_argument(
+        "--precision",
+        type=float,
+        metavar="SHARE",
+        help="stop once every mean is within ±SHARE (e.g. 0.01) and every pair is told apart "
+        "or within ±SHARE",
+    )
+    run.add_argument(
+        "--decision",
+        action="store_true",
+        help="stop once the cheapest option is settled at 95%% (two batches in a row)",
+    )
+    run.add_argument(
+        "--max-runs", type=int, help="cap for --precision/--decision (default: 10 × runs)"
+    )
+    run.add_argument(
+        "--batch", type=int, default=100, help="replications between looks (default: 100)"
     )
     run.add_argument("--lang", choices=("en", "de"), default="en", help="language of plots")
     run.add_argument(
@@ -483,8 +506,12 @@ def _kept(out_dir: Path) -> str:
     except (OSError, ValueError):
         return "nothing written"
     kept = sum((meta.get("replications_completed") or {}).values())
-    state = "completed = true" if meta.get("completed") else "completed = false"
-    return f"{kept:,} completed replications kept in {out_dir} (metadata.json: {state})"
+    kept_in = f"{kept:,} completed replications kept in {out_dir}"
+    if meta.get("completed"):
+        return f"{kept_in} (metadata.json: completed = true)"
+    return (
+        f"{kept_in} (metadata.json: completed = false); the same command with --resume finishes it"
+    )
 
 
 def _scenarios(named: list[str] | None, experiment, config_path: Path) -> tuple[str, ...]:
@@ -702,6 +729,78 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_count(args: argparse.Namespace, configured: int) -> tuple[int, str]:
+    """Replications to run (with --precision or --decision: the cap) and the flag or key that
+    set them."""
+    stopping = args.precision is not None or args.decision
+    if args.max_runs is not None and not stopping:
+        raise ConfigError(None, "--max-runs", args.max_runs, "--precision or --decision with it")
+    if args.precision is not None and not 0 < args.precision < 1:
+        raise ConfigError(None, "--precision", args.precision, "a share between 0 and 1, e.g. 0.01")
+    if args.batch < 2:
+        raise ConfigError(None, "--batch", args.batch, "at least 2 replications between looks")
+    if not stopping:
+        return (args.runs, "--runs") if args.runs else (configured, "simulation.runs")
+    if args.max_runs is not None:
+        if args.max_runs < 1:
+            raise ConfigError(None, "--max-runs", args.max_runs, "at least 1 replication")
+        return args.max_runs, "--max-runs"
+    return 10 * (args.runs or configured), "--max-runs (default: 10 × runs)"
+
+
+def _stop_rule(args: argparse.Namespace, scenarios: tuple[str, ...]):
+    """The StopRule of --precision and --decision (None without either)."""
+    if args.precision is None and not args.decision:
+        return None
+    from simulation.analysis.precision import decision_settled, precision_met, precision_table
+    from simulation.montecarlo.runner import StopRule
+
+    share = args.precision
+    names = [f"precision {share:g}"] if share is not None else []
+    names += ["decision"] if args.decision else []
+
+    def check(rows) -> bool:
+        if share is not None and not precision_met(precision_table(rows, scenarios), share):
+            return False
+        return not args.decision or decision_settled(rows, scenarios)[0]
+
+    return StopRule(check, args.batch, " and ".join(names), confirm=2 if args.decision else 1)
+
+
+def _precision(output, scenarios: tuple[str, ...], labels) -> dict:
+    """Print the precision the run reached and record it in metadata.json."""
+    from simulation.analysis.precision import precision_table, recommendation_stability
+    from simulation.montecarlo.store import update_metadata
+    from simulation.reporting.precision_text import precision_lines, precision_record
+
+    table = precision_table(output.replications, scenarios)
+    means = table[table["kind"] == "mean"].set_index("a")["estimate"]
+    leader = str(means.idxmin())
+    stability = recommendation_stability(output.replications, scenarios)
+    stop = output.metadata.get("stop")
+    if stop:
+        met = "met" if stop["met"] else f"not met within {stop['cap']:,} replications"
+        print(f"stopping rule ({stop['rule']}): {met}", file=sys.stderr)
+    print("\n".join(precision_lines(table, stability, leader, labels)), file=sys.stderr)
+    record = precision_record(table, stability, leader)
+    update_metadata(output.out_dir, precision=record)
+    return {"precision": record}
+
+
+def _prepare_out(args: argparse.Namespace, out_dir: Path) -> None:
+    """A results folder for a new run (`--force` clears an earlier one), or with `--resume`
+    the interrupted run in it (checked by the runner)."""
+    from simulation.montecarlo.store import check_writable_folder, prepare_results_folder
+
+    flag = "--out" if args.out else "results folder"
+    if not args.resume:
+        prepare_results_folder(out_dir, args.force, flag)
+        return
+    if args.force:
+        raise ConfigError(None, "--resume", "--force", "one of --resume and --force, not both")
+    check_writable_folder(out_dir, flag)
+
+
 def _run(args: argparse.Namespace) -> int:
     import textwrap
 
@@ -709,19 +808,19 @@ def _run(args: argparse.Namespace) -> int:
 
     from simulation.analysis.summary import summary_table
     from simulation.montecarlo.runner import check_run_size, default_jobs, run_experiment
-    from simulation.montecarlo.store import prepare_results_folder, write_csv_atomic
+    from simulation.montecarlo.store import write_csv_atomic
     from simulation.reporting.tables import format_summary
 
     config_path = Path(args.config)
     experiment, tree = _load(config_path)
     settings = experiment.simulation
-    runs = args.runs or settings.runs
+    runs, runs_flag = _run_count(args, settings.runs)
     seed = settings.seed if args.seed is None else args.seed
     jobs = args.jobs or default_jobs()
     scenarios = _scenarios(args.scenario, experiment, config_path)
-    check_run_size(experiment, scenarios, runs, "--runs" if args.runs else "simulation.runs")
+    check_run_size(experiment, scenarios, runs, runs_flag)
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem
-    prepare_results_folder(out_dir, args.force, "--out" if args.out else "results folder")
+    _prepare_out(args, out_dir)
     labels = experiment.scenario_labels(scenarios, args.lang)
     print(
         f"itsim: {len(scenarios)} scenarios × {runs:,} replications, seed {seed}, "
@@ -751,6 +850,8 @@ def _run(args: argparse.Namespace) -> int:
             scenarios=scenarios,
             on_progress=bar.update,
             command=command,
+            resume=args.resume,
+            stop=_stop_rule(args, scenarios),
         )
     except KeyboardInterrupt as exc:
         bar.close()
@@ -762,6 +863,7 @@ def _run(args: argparse.Namespace) -> int:
     table = summary_table(replications, list(scenarios))
     write_csv_atomic(out_dir / "summary.csv", table, index=True)
     print(format_summary(table, labels, settings.horizon_years, args.lang))
+    output.metadata.update(_precision(output, scenarios, labels))
     try:
         _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, output.metadata)
     except KeyboardInterrupt as exc:

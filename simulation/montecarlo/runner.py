@@ -29,6 +29,7 @@ from simulation.config.schema import SEVERITIES, Experiment
 from simulation.errors import ReplicationError
 from simulation.model.ledger import CAT, COST_CATEGORIES, COST_GROUPS, COUNTERS, discount_factors
 from simulation.model.run import simulate
+from simulation.montecarlo.resume import pending_bounds
 from simulation.montecarlo.sampling import (
     ParameterDesign,
     PointDesign,
@@ -180,9 +181,14 @@ def _worker_chunk(first: int, last: int) -> ChunkResult:
     return run_chunk(_WORKER["plan"], _WORKER["design"], first, last)  # type: ignore[arg-type]
 
 
+def chunk_size(runs: int, jobs: int) -> int:
+    """Replications per chunk: small enough to balance the workers, large enough to amortise."""
+    return max(1, min(50, runs // max(1, jobs * 8)))
+
+
 def chunk_bounds(runs: int, jobs: int) -> list[tuple[int, int]]:
-    """Replication ranges for the workers: small enough to balance, large enough to amortise."""
-    size = max(1, min(50, runs // max(1, jobs * 8)))
+    """Replication ranges for the workers (`chunk_size` long, the last one shorter)."""
+    size = chunk_size(runs, jobs)
     return [(start, min(runs, start + size)) for start in range(0, runs, size)]
 
 
@@ -215,18 +221,18 @@ def default_jobs() -> int:
 def run_chunks(
     plan: RunPlan,
     jobs: int | None = None,
-    skip: set[int] | None = None,
+    done: set[int] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[ChunkResult]:
     """Yield chunk results as they complete (in completion order, not replication order).
 
-    `skip` holds first-replication indices of chunks already done (for resumed runs).
+    `done` holds the replications already completed (a resumed run): only the others run.
     `on_progress(n)` is called as each chunk completes with its n replications, each of every
     scenario of the plan (a chunk runs all scenarios), so the calls add up to `plan.runs`.
     """
     jobs = jobs or default_jobs()
     design = plan.design()
-    bounds = [b for b in chunk_bounds(plan.runs, jobs) if not skip or b[0] not in skip]
+    bounds = pending_bounds(plan.runs, chunk_size(plan.runs, jobs), done or set())
     if jobs == 1 or len(bounds) <= 1:
         for first, last in bounds:
             chunk = run_chunk(plan, design, first, last)
@@ -330,6 +336,49 @@ def run_variants(
 # -- a whole run into a results folder ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StopRule:
+    """When a run may stop before its `runs` (the cap): `check` looks at the replications of
+    every completed prefix 0 .. k·`batch` − 1 and says whether they are enough; the run stops at
+    the first prefix whose check, and the `confirm` − 1 before it, all say so (a guard against
+    stopping on a lucky batch). Prefixes, not whatever finished first, so the result is the same
+    for any number of workers."""
+
+    check: Callable[[pd.DataFrame], bool]
+    batch: int
+    name: str
+    confirm: int = 1
+
+
+class _PrefixWatch:
+    """Feeds completed chunks to a `StopRule` and remembers where it stopped."""
+
+    def __init__(self, rule: StopRule, frames: list[pd.DataFrame]) -> None:
+        self.rule, self.frames = rule, list(frames)
+        self.complete: set[int] = set()
+        for frame in self.frames:
+            self.complete.update(int(r) for r in frame["replication"].unique())
+        self.prefix, self.next, self.agree = 0, rule.batch, 0
+        self.stopped_at: int | None = None
+
+    def add(self, frame: pd.DataFrame) -> bool:
+        """Take one chunk's replications; True once the rule says stop."""
+        self.frames.append(frame)
+        self.complete.update(int(r) for r in frame["replication"].unique())
+        while self.prefix in self.complete:
+            self.prefix += 1
+        while self.next <= self.prefix:
+            rows = pd.concat(self.frames, ignore_index=True)
+            self.agree = (
+                self.agree + 1 if self.rule.check(rows[rows["replication"] < self.next]) else 0
+            )
+            if self.agree >= self.rule.confirm:
+                self.stopped_at = self.next
+                return True
+            self.next += self.rule.batch
+        return False
+
+
 @dataclass
 class RunOutput:
     """What `run_experiment` wrote: the frames and metadata.json's content."""
@@ -352,8 +401,18 @@ def run_experiment(
     scenarios: tuple[str, ...] | None = None,
     on_progress: Callable[[int], None] | None = None,
     command: str = "",
+    resume: bool = False,
+    stop: StopRule | None = None,
 ) -> RunOutput:
     """Run every (or the given) scenario into `out_dir` as `itsim run` does.
+
+    With `stop`, `runs` is a cap: the run ends at the first prefix of replications the rule
+    accepts, and keeps exactly those (metadata.json: `runs` the count, `stop` the rule, where it
+    stopped and whether it was met).
+
+    With `resume`, `out_dir` holds an interrupted run of the same config, seed, runs and
+    scenarios (else ConfigError): its completed replications are kept (`on_progress` hears of
+    them first) and only the others run; the data files equal an uninterrupted run's.
 
     Writes replications.parquet, monthly.parquet and metadata.json. On KeyboardInterrupt or a
     ReplicationError the workers are stopped, the completed chunks are kept (metadata says
@@ -377,21 +436,35 @@ def run_experiment(
                 completed, wall_seconds=round(time.perf_counter() - started, 2), **extra
             )
 
-    chunks = run_chunks(RunPlan(experiment, scenarios, runs, seed), jobs, on_progress=on_progress)
     try:
         with signals_deferred():  # an interrupt finds metadata.json written
-            store.begin(
-                run_metadata(experiment, tree, config_path, scenarios, runs, seed, jobs, command)
+            metadata = run_metadata(
+                experiment, tree, config_path, scenarios, runs, seed, jobs, command
             )
+            done = store.resume(metadata) if resume else store.begin(metadata) or set()
+        if done and on_progress:
+            on_progress(len(done))
+        plan = RunPlan(experiment, scenarios, runs, seed)
+        watch = (
+            _PrefixWatch(stop, [store.completed_replications()] if done else []) if stop else None
+        )
+        chunks = run_chunks(plan, jobs, done=done, on_progress=on_progress)
         started = time.perf_counter()
         with closing(chunks):  # workers are stopped before the parts are consolidated
             for chunk in chunks:
                 store.add(chunk.first, chunk.replications, chunk.monthly)
+                if watch is not None and watch.add(chunk.replications):
+                    break
     except KeyboardInterrupt:
         finish(False)
         raise
     except ReplicationError as exc:
         finish(False, error=str(exc))
         raise
-    replications, monthly = finish(True)
+    if watch is None:
+        replications, monthly = finish(True)
+    else:
+        final = watch.stopped_at or runs
+        outcome = {"rule": stop.name, "met": watch.stopped_at is not None, "cap": runs}
+        replications, monthly = finish(True, below=final, runs=final, stop=outcome)
     return RunOutput(replications, monthly, store.metadata, Path(out_dir))

@@ -250,6 +250,39 @@ class ResultStore:
         }
         write_json_atomic(self.out_dir / METADATA, self.metadata)
 
+    def resume(self, metadata: dict[str, Any]) -> set[int]:
+        """Take up the interrupted run in the folder (the same config, seed, runs and scenarios,
+        else ConfigError): its completed replications become one part, and the set of their
+        numbers is returned; metadata.json notes the resumption."""
+        from simulation.montecarlo.resume import completed_rows, resumable_metadata
+
+        old = resumable_metadata(self.out_dir, metadata)
+        old_parts = sorted(self.work.glob("*.parquet")) if self.work.is_dir() else []
+        frames: dict[str, list[pd.DataFrame]] = {"replications": [], "monthly": []}
+        for name, final in (("replications", REPLICATIONS), ("monthly", MONTHLY)):
+            frames[name] = [pd.read_parquet(p) for p in old_parts if p.name.startswith(name)]
+            if old.get("status") != "running" and (self.out_dir / final).is_file():
+                frames[name].append(pd.read_parquet(self.out_dir / final))
+        replications, monthly, done = completed_rows(
+            frames["replications"], frames["monthly"], self.scenario_order
+        )
+        self.work.mkdir(exist_ok=True)
+        if done:
+            self.add(-1, replications, monthly)  # part "-0000001": the completed replications
+        for part in old_parts:
+            if part.name not in (f"replications-{-1:08d}.parquet", f"monthly-{-1:08d}.parquet"):
+                part.unlink()
+        self.metadata = {
+            **old,
+            **metadata,
+            "completed": False,
+            "status": "running",
+            "resumed": [*old.get("resumed", []), datetime.now(UTC).isoformat(timespec="seconds")],
+        }
+        write_json_atomic(self.out_dir / METADATA, self.metadata)
+        self.done = set(done)
+        return set(done)
+
     def add(self, first: int, replications: pd.DataFrame, monthly: pd.DataFrame) -> None:
         """Persist one completed chunk (atomically: a part is either whole or absent)."""
         for name, frame in (("replications", replications), ("monthly", monthly)):
@@ -257,6 +290,10 @@ class ResultStore:
             frame.to_parquet(tmp, index=False)
             os.replace(tmp, self.work / f"{name}-{first:08d}.parquet")
         self.done.add(first)
+
+    def completed_replications(self) -> pd.DataFrame:
+        """The replications rows written so far (all parts, sorted)."""
+        return self._read_parts("replications")
 
     def _read_parts(self, name: str) -> pd.DataFrame:
         parts = sorted(self.work.glob(f"{name}-*.parquet"))
@@ -269,10 +306,17 @@ class ResultStore:
         frame = frame.sort_values(keys, kind="stable").drop(columns="_order")
         return frame.reset_index(drop=True)
 
-    def finish(self, completed: bool, **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Consolidate the parts into the final files and write metadata.json last."""
+    def finish(
+        self, completed: bool, below: int | None = None, **extra: Any
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Consolidate the parts into the final files and write metadata.json last; with
+        `below`, only replications numbered below it (a run stopped on a precision target)."""
         replications = self._read_parts("replications")
         monthly = self._read_parts("monthly")
+        if below is not None and len(replications):
+            replications = replications[replications["replication"] < below]
+            monthly = monthly[monthly["replication"] < below]
+            replications, monthly = (f.reset_index(drop=True) for f in (replications, monthly))
         for name, frame in ((REPLICATIONS, replications), (MONTHLY, monthly)):
             tmp = self.out_dir / f".{name}.tmp"
             frame.to_parquet(tmp, index=False)
@@ -292,6 +336,15 @@ class ResultStore:
         write_json_atomic(self.out_dir / METADATA, self.metadata)
         shutil.rmtree(self.work, ignore_errors=True)
         return replications, monthly
+
+
+def update_metadata(out_dir: str | Path, **entries: Any) -> dict[str, Any]:
+    """Add `entries` to a finished run's metadata.json (atomically); returns the new content."""
+    path = Path(out_dir) / METADATA
+    data = json.loads(path.read_text("utf-8"))
+    data.update(entries)
+    write_json_atomic(path, data)
+    return data
 
 
 def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
