@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from simulation.reporting.labels import format_eur_short, format_number
@@ -43,5 +44,6 @@ def precision_lines(
 
 def precision_record(table: pd.DataFrame, stability: float, leader: str) -> dict:
     """metadata.json's `precision` entry: the table's rows, the leader and its stability."""
-    rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    finite = table.replace([np.inf, -np.inf], np.nan)  # strict JSON: no Infinity
+    rows = finite.astype(object).where(finite.notna(), None).to_dict(orient="records")
     return {"confidence": 0.95, "rows": rows, "recommended": leader, "stability": stability}
