@@ -94,7 +94,7 @@ def test_options_say_who_runs_what_with_which_team(default):
     [
         ("en", ("The decision", "Which option, and how sure", "What would change the answer",
                 "net present value")),
-        ("de", ("Die Entscheidung", "Welche Option, und wie sicher", "Was die Antwort ändern",
+        ("de", ("Die Entscheidung", "Welche Option – und wie sicher", "Was die Antwort ändern",
                 "Barwert")),
     ],
 )  # fmt: skip
@@ -127,8 +127,8 @@ def test_options_page_defines_the_options(reports, lang, title, in_house, hours)
     assert hours in page
     assert "Managed-service provider" in page
     total = sum(metadata["options"]["internal"]["headcount"].values())
-    head = "Total in-house headcount" if lang == "en" else "Köpfe intern gesamt"
-    assert re.search(rf"{head} {total} ", page)
+    head = "Total in-house headcount" if lang == "en" else "Eigenes IT-Team gesamt (Köpfe)"
+    assert re.search(rf"{re.escape(head)} {total} ", page)
     description = metadata["options"]["hybrid"]["description_de" if lang == "de" else "description"]
     assert " ".join(description.split()[:4]) in page
 

@@ -291,7 +291,7 @@ def test_every_cost_category_has_a_label_in_both_languages() -> None:
         assert all("_" not in n for n in names)
     assert category_label("provider_fees", "en") == "Provider fees"
     assert category_label("provider_fees", "de") == "Dienstleistergebühren"
-    assert category_label("service_credits", "de") == "Gutschriften (Service Credits)"
+    assert category_label("service_credits", "de") == "SLA-Gutschriften"
     assert category_label("cost_licences_eur", "de") == "Lizenzen"
     assert category_label("something_new", "en") == "Something new"
     with pytest.raises(ValueError, match="lang"):
@@ -416,11 +416,11 @@ def test_german_labels_and_numbers(figures: dict) -> None:
     breakdown = de["cost_breakdown"].figure
     legend_texts = [t.get_text() for t in breakdown.legends[0].get_texts()]
     assert "Dienstleistergebühren" in legend_texts
-    assert "Gutschriften (Service Credits)" in legend_texts
+    assert "SLA-Gutschriften" in legend_texts
     assert tick_texts(breakdown.axes[0], "y") == ["Intern", "Extern", "Hybrid"]
     fan = de["cost_fan"].figure
     assert [ax.get_title(loc="left") for ax in fan.axes] == ["Intern", "Extern", "Hybrid"]
-    assert "Jahre ab Start" in all_text(fan)
+    assert "Jahre ab Beginn" in all_text(fan)
     service_ticks = tick_texts(de["downtime_by_service"].figure.axes[0])
     assert service_ticks[0] == "Service-Desk"
 

@@ -453,7 +453,7 @@ def test_german_gap_page(results, german):
     amount = short(-pair["mean_difference"], "de")
     assert f"Im Mittel kostet {labels[a]} {amount} weniger als {labels[b]}" in text
     bases = an.gap_by_basis(replications, a, b)
-    assert gap_row("Gesamt: der Unterschied", bases.loc["total"], "de") in text
+    assert gap_row("Gesamt: der Abstand", bases.loc["total"], "de") in text
     assert gap_row("Zwischensumme Budgetkosten", bases.loc["budget"], "de") in text
     assert german["figures"]["gap_by_service"].paths[0].name.endswith("_de.png")
 
@@ -488,7 +488,7 @@ def test_workbook_gap_sheet_holds_both_decompositions(results, english, german, 
             for key in ("mean_a_eur", "mean_b_eur", "mean_difference_eur", "ci_low_eur"):
                 assert rows.loc[name, header[key]] == pytest.approx(row[key], rel=1e-12, abs=1e-6)
             assert rows.loc[name, header["share_of_gap"]] == pytest.approx(row["share_of_gap"])
-        total = {"en": "Total: the gap", "de": "Gesamt: der Unterschied"}[lang]
+        total = {"en": "Total: the gap", "de": "Gesamt: der Abstand"}[lang]
         assert rows.loc[total, header["mean_difference_eur"]] == pytest.approx(
             gap["mean_difference_eur"].sum(), rel=1e-9
         )

@@ -437,7 +437,7 @@ def test_tornado_writes_the_parameter_values(figures: dict) -> None:
     de = [t.get_text() for t in figures["de"]["tornado"].figure.axes[0].texts]
     for value in ("4,1\u00a0%", "39\u00a0€", "55.100\u00a0€", "0,146"):
         assert any(value in t for t in de), value
-    assert "Alle auf Median: 250\u00a0Tsd. €" in de
+    assert "Alle Annahmen im Median: 250\u00a0Tsd. €" in de
 
 
 def test_tornado_in_hours(monkeypatch: pytest.MonkeyPatch) -> None:

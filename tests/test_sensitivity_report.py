@@ -440,7 +440,7 @@ def test_sentences_state_the_numbers_of_the_tables(lang):
     euro = (lambda n: f"€{n}") if lang == "en" else (lambda n: f"{n}{NBSP}€")
     # tornado: the largest swing (€310k) and the one assumption that turns the answer
     assert ("€310k" if lang == "en" else f"310{NBSP}Tsd.{NBSP}€") in text["tornado"]
-    turning = "at its P90 (1.44)" if lang == "en" else "auf ihrem P90 (1,44)"
+    turning = "at its P90 (1.44)" if lang == "en" else "bei P90 (1,44)"
     assert turning in text["tornado"]
     assert ("Internal would be cheaper" if lang == "en" else "wäre Intern günstiger") in text[
         "tornado"
