@@ -162,3 +162,23 @@ def test_the_command_line_stops_on_the_decision_and_records_the_precision(tmp_pa
     assert kinds == {"mean", "p95", "difference"}
     assert main([*argv, "--force", "--max-runs", "40"]) == 2
     assert "--max-runs: 40 — expected --precision or --decision" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("means", "key"), [("SAME_WINNER", "settled"), ("TIED", "unsettled")])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_page_one_says_in_plain_words_how_settled_the_recommendation_is(means, key, lang):
+    import synthetic_results as synthetic
+
+    from simulation.analysis.board import build_analysis
+    from simulation.reporting import decision, plots
+
+    tied = {"internal": (2.0e6, 1.0e6), "external": (2.0e6, 1.0e6), "hybrid": (2.0e6, 1.0e6)}
+    chosen = tied if means == "TIED" else synthetic.SAME_WINNER
+    reps, monthly, meta = synthetic.synthetic_results(chosen, runs=60)
+    analysis = build_analysis(reps, monthly, meta, n_boot=400)
+    labels = synthetic.LABELS_DE if lang == "de" else synthetic.LABELS
+    ctx = plots.FigureContext(meta, lang, labels)
+    sentence = decision.basis_lines(analysis, ctx)[-1]
+    p = decision.format_percent(analysis.stability, lang)
+    assert sentence == decision.text(key, lang, p=p, rec=labels[analysis.recommended])
+    assert (analysis.stability >= decision.SETTLED) == (key == "settled")

@@ -36,6 +36,7 @@ from simulation.analysis.gap import (
     gap_decomposition,
     part_columns,
 )
+from simulation.analysis.precision import recommendation_stability
 from simulation.analysis.risk import exceedance_curve, risk_metrics, risk_table
 from simulation.analysis.summary import summary_table
 from simulation.config.variants import BASELINE
@@ -94,6 +95,8 @@ class Analysis:
     captions: dict[str, Any] = field(default_factory=dict)  # per figure: caption, takeaway
     sensitivity: tuple[Any, dict] | None = None  # `itsim sensitivity` of the same config, if any
     verification: tuple[pd.DataFrame, dict] | None = None  # `itsim verify --out` table and meta
+    # share of re-runs (paired bootstrap) in which `recommended` stays cheapest on total cost
+    stability: float = 1.0
 
     @property
     def winners_differ(self) -> bool:
@@ -161,6 +164,7 @@ def build_analysis(
         comparison=comparison,
         difference=difference,
         drivers=variance_drivers(replications, recommended),
+        stability=recommendation_stability(replications, scenarios, n_boot=n_boot, seed=seed),
         **_budget_and_risk(replications, monthly, scenarios, risk, comparison, n_boot, seed),
         **gap,
     )

@@ -19,6 +19,10 @@ from simulation.reporting.pages import line_height, paragraphs_height, wrapped
 TEXT: dict[str, dict[str, str]] = catalogue.section("decision")
 
 
+#: A recommendation is settled when at least this share of re-runs (paired bootstrap) repeats it.
+SETTLED = 0.95
+
+
 def text(key: str, lang: str, **values: Any) -> str:
     """The page's text `key` in language `lang`, formatted with `values`."""
     return TEXT[key][lang].format(**values)
@@ -44,6 +48,10 @@ def basis_lines(analysis, ctx: plots.FigureContext) -> list[str]:
             hi=format_eur_short(row["saving_ci_high_eur"], lang),
         )
         lines.append(line + ("" if row["clear"] else text("basis_close", lang)))
+    if len(analysis.scenarios) > 1:
+        key = "settled" if analysis.stability >= SETTLED else "unsettled"
+        p = format_percent(analysis.stability, lang)
+        lines.append(text(key, lang, p=p, rec=labels[analysis.recommended]))
     return lines
 
 
