@@ -88,6 +88,7 @@ def _add_run(sub) -> None:
     )
     run.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
     run.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
+    _executor_arguments(run)
     run.add_argument("--out", help="results folder (default: results/<config name>)")
     run.add_argument(
         "--force", action="store_true", help="replace the earlier results in the results folder"
@@ -139,6 +140,7 @@ def _add_sensitivity(sub) -> None:
     sens.add_argument("--runs", type=_runs, help="replications per design point")
     sens.add_argument("--seed", type=_seed, help="master seed (config: simulation.seed)")
     sens.add_argument("--jobs", type=_jobs, help="worker processes (default: all cores)")
+    _executor_arguments(sens)
     sens.add_argument("--out", help="results folder (default: results/<config name>/sensitivity)")
     sens.add_argument(
         "--force", action="store_true", help="replace the earlier results in the results folder"
@@ -212,6 +214,36 @@ def _add_init(sub) -> None:
     init.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
+def _executor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where replications run: local worker processes (default) or Dask distributed",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster)",
+    )
+
+
+def _workers(args: argparse.Namespace, jobs: int):
+    """The executor of --executor/--scheduler with `jobs` workers (a local cluster's size)."""
+    from simulation.montecarlo.executors import Workers
+
+    if args.scheduler and args.executor != "dask":
+        raise ConfigError(None, "--scheduler", args.scheduler, "--executor dask with it")
+    if args.executor == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise ConfigError(
+                None, "--executor", "dask", "Dask installed: pip install 'itsim[dask]'"
+            )
+    return Workers(jobs, args.executor, args.scheduler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `itsim` and `python -m simulation`; returns the exit code.
 
@@ -282,6 +314,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     runs = args.runs or settings.runs
     seed = experiment.simulation.seed if args.seed is None else args.seed
     jobs = args.jobs or default_jobs()
+    workers = _workers(args, jobs)
     out_dir = Path(args.out) if args.out else Path("results") / config_path.stem / "sensitivity"
     plan = planned_model_runs(experiment, settings, runs)
     prepare_results_folder(out_dir, args.force, "--out" if args.out else "results folder")
@@ -310,7 +343,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         if settings.structural is not None and "structural" in plan:
             variants = variant_experiments(tree, settings.structural, str(config_path))
         result = run_sensitivity(
-            experiment, settings, runs, seed, jobs, on_progress=on_progress, variants=variants
+            experiment, settings, runs, seed, workers, on_progress=on_progress, variants=variants
         )
     except KeyboardInterrupt as exc:
         bar.close()
@@ -846,7 +879,7 @@ def _run(args: argparse.Namespace) -> int:
             config_path=config_path,
             runs=runs,
             seed=seed,
-            jobs=jobs,
+            jobs=_workers(args, jobs),
             scenarios=scenarios,
             on_progress=bar.update,
             command=command,
@@ -865,7 +898,10 @@ def _run(args: argparse.Namespace) -> int:
     print(format_summary(table, labels, settings.horizon_years, args.lang))
     output.metadata.update(_precision(output, scenarios, labels))
     try:
-        _what_if(args, experiment, tree, out_dir, scenarios, runs, seed, jobs, output.metadata)
+        grid_workers = _workers(args, jobs)
+        _what_if(
+            args, experiment, tree, out_dir, scenarios, runs, seed, grid_workers, output.metadata
+        )
     except KeyboardInterrupt as exc:
         print("\nitsim: interrupted; the run's results are complete", file=sys.stderr)
         return _interrupted(exc)

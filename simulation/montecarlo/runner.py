@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, as_completed, wait
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from simulation.config.schema import SEVERITIES, Experiment
 from simulation.errors import ReplicationError
 from simulation.model.ledger import CAT, COST_CATEGORIES, COST_GROUPS, COUNTERS, discount_factors
 from simulation.model.run import simulate
+from simulation.montecarlo.executors import Workers, as_workers, completed
 from simulation.montecarlo.resume import pending_bounds
 from simulation.montecarlo.sampling import (
     ParameterDesign,
@@ -37,7 +37,7 @@ from simulation.montecarlo.sampling import (
     scenario_paths,
 )
 from simulation.montecarlo.streams import ReplicationStreams
-from simulation.montecarlo.workers import signals_deferred, worker_pool
+from simulation.montecarlo.workers import signals_deferred
 
 
 @dataclass(frozen=True)
@@ -220,36 +220,40 @@ def default_jobs() -> int:
 
 def run_chunks(
     plan: RunPlan,
-    jobs: int | None = None,
+    jobs: int | Workers | None = None,
     done: set[int] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[ChunkResult]:
     """Yield chunk results as they complete (in completion order, not replication order).
 
-    `done` holds the replications already completed (a resumed run): only the others run.
+    `jobs` is a number of local worker processes or a `Workers` (e.g. on Dask). `done` holds
+    the replications already completed (a resumed run): only the others run.
     `on_progress(n)` is called as each chunk completes with its n replications, each of every
     scenario of the plan (a chunk runs all scenarios), so the calls add up to `plan.runs`.
     """
-    jobs = jobs or default_jobs()
+    workers = as_workers(jobs, default_jobs())
     design = plan.design()
-    bounds = pending_bounds(plan.runs, chunk_size(plan.runs, jobs), done or set())
-    if jobs == 1 or len(bounds) <= 1:
+    size = chunk_size(plan.runs, workers.jobs)
+    if workers.executor == "dask":  # a task of a few seconds: the scheduler's ~1 ms is noise
+        size = max(size, min(plan.runs, DASK_MIN_CHUNK))
+    bounds = pending_bounds(plan.runs, size, done or set())
+    if workers.executor == "local" and (workers.jobs == 1 or len(bounds) <= 1):
         for first, last in bounds:
             chunk = run_chunk(plan, design, first, last)
             if on_progress:
                 on_progress(last - first)
             yield chunk
         return
-    with worker_pool(jobs, _init_worker, (plan, design), _worker_chunk, bounds) as futures:
-        pending = dict(futures)
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                first, last = pending.pop(future)
-                chunk = future.result()
-                if on_progress:
-                    on_progress(last - first)
-                yield chunk
+    results = completed(workers, _init_worker, (plan, design), _worker_chunk, bounds)
+    with closing(results):
+        for (first, last), chunk in results:
+            if on_progress:
+                on_progress(last - first)
+            yield chunk
+
+
+#: Smallest chunk on Dask (replications): each task then runs for seconds.
+DASK_MIN_CHUNK = 10
 
 
 # -- design points (sensitivity analysis) ---------------------------------------------------------
@@ -268,7 +272,7 @@ def _init_point_worker(pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]
 def run_points(
     plan: RunPlan,
     points: list[PointDesign],
-    jobs: int | None = None,
+    jobs: int | Workers | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Replications 0..runs-1 of every scenario at every design point, on the same streams.
@@ -282,7 +286,7 @@ def run_points(
 
 def run_variants(
     pairs: list[tuple[RunPlan, PointDesign | ParameterDesign]],
-    jobs: int | None = None,
+    jobs: int | Workers | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_pair: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
@@ -298,7 +302,7 @@ def run_variants(
     with the pair's index and its n replications, each of every scenario. Pairs are run in
     their order (a few at a time with several workers).
     """
-    jobs = jobs or default_jobs()
+    workers = as_workers(jobs, default_jobs())
     plan = pairs[0][0]
     size = max(1, min(plan.runs, 25))
     tasks = [
@@ -316,15 +320,14 @@ def run_variants(
         if on_pair:
             on_pair(index, count)
 
-    if jobs == 1 or len(tasks) <= 1:
+    if workers.executor == "local" and (workers.jobs == 1 or len(tasks) <= 1):
         for index, first, last in tasks:
             chunk = run_chunk(*pairs[index], first, last, monthly=False)
             collect(index, chunk.replications, last - first)
     else:
-        with worker_pool(jobs, _init_point_worker, (pairs,), _point_chunk, tasks) as futures:
-            for future in as_completed(futures):  # a failed chunk stops the run at once
-                index, frame = future.result()
-                task = futures[future]
+        results = completed(workers, _init_point_worker, (pairs,), _point_chunk, tasks)
+        with closing(results):
+            for task, (index, frame) in results:
                 collect(index, frame, task[2] - task[1])
     out = pd.concat(frames, ignore_index=True)
     order = {s: i for i, s in enumerate(plan.scenarios)}
@@ -397,7 +400,7 @@ def run_experiment(
     config_path: str | Path,
     runs: int | None = None,
     seed: int | None = None,
-    jobs: int | None = None,
+    jobs: int | Workers | None = None,
     scenarios: tuple[str, ...] | None = None,
     on_progress: Callable[[int], None] | None = None,
     command: str = "",
@@ -425,7 +428,7 @@ def run_experiment(
 
     runs = runs or experiment.simulation.runs
     seed = experiment.simulation.seed if seed is None else seed
-    jobs = jobs or default_jobs()
+    workers = as_workers(jobs, default_jobs())
     scenarios = tuple(scenarios or experiment.scenarios)
     store = ResultStore(out_dir, scenarios)
     started = time.perf_counter()
@@ -439,8 +442,9 @@ def run_experiment(
     try:
         with signals_deferred():  # an interrupt finds metadata.json written
             metadata = run_metadata(
-                experiment, tree, config_path, scenarios, runs, seed, jobs, command
+                experiment, tree, config_path, scenarios, runs, seed, workers.jobs, command
             )
+            metadata["executor"] = workers.executor
             done = store.resume(metadata) if resume else store.begin(metadata) or set()
         if done and on_progress:
             on_progress(len(done))
@@ -448,7 +452,7 @@ def run_experiment(
         watch = (
             _PrefixWatch(stop, [store.completed_replications()] if done else []) if stop else None
         )
-        chunks = run_chunks(plan, jobs, done=done, on_progress=on_progress)
+        chunks = run_chunks(plan, workers, done=done, on_progress=on_progress)
         started = time.perf_counter()
         with closing(chunks):  # workers are stopped before the parts are consolidated
             for chunk in chunks:
