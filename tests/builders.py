@@ -3,6 +3,10 @@ validation suite (`itsim verify`) uses the same builders."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from simulation.verify.builders import (
     SEED,
     base_tree,
@@ -23,6 +27,7 @@ from simulation.verify.builders import (
 )
 
 __all__ = [
+    "REFERENCE",
     "SEED",
     "base_tree",
     "busy_tree",
@@ -35,8 +40,21 @@ __all__ = [
     "mm1_provider_tree",
     "mmc_tree",
     "quiet_severities",
+    "reference_tree",
     "run",
     "sla_block",
     "spec_of",
     "with_provider",
 ]
+
+
+REFERENCE = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+
+
+def reference_tree(horizon_years: int = 1) -> dict:
+    """configs/default.yaml as a tree, without `sensitivity`, over `horizon_years` (quick runs
+    of the reference company)."""
+    tree = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+    tree.pop("sensitivity")
+    tree["simulation"]["horizon_years"] = horizon_years
+    return tree

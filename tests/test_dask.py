@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from builders import reference_tree
 
 from simulation.cli import main
 from simulation.config.loader import experiment_from_dict
@@ -27,10 +28,7 @@ RUNS = 12
 
 
 def tiny_tree() -> dict:
-    tree = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
-    tree.pop("sensitivity")
-    tree["simulation"]["horizon_years"] = 1
-    return tree
+    return reference_tree()
 
 
 @pytest.fixture(scope="module")

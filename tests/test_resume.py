@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from builders import reference_tree
 
 from simulation.cli import main
 from simulation.config.loader import experiment_from_dict
@@ -29,10 +30,7 @@ DATA = ("replications.parquet", "monthly.parquet")
 
 
 def tiny_tree() -> dict:
-    tree = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
-    tree.pop("sensitivity")
-    tree["simulation"]["horizon_years"] = 1
-    return tree
+    return reference_tree()
 
 
 @pytest.fixture(scope="module")
