@@ -23,7 +23,6 @@ from simulation.montecarlo.store import ResultStore
 
 distributed = pytest.importorskip("distributed")
 
-DEFAULT = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
 RUNS = 12
 
 

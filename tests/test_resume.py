@@ -24,7 +24,6 @@ from simulation.config.loader import experiment_from_dict
 from simulation.montecarlo.resume import pending_bounds
 from simulation.montecarlo.runner import chunk_bounds, run_experiment
 
-DEFAULT = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
 RUNS = 12
 DATA = ("replications.parquet", "monthly.parquet")
 
