@@ -156,3 +156,35 @@ def test_workbook_assumptions_hold_defaults_as_numbers(reports):
     meta = {r[0] for r in book["Metadaten"].iter_rows(min_row=2, values_only=True)}
     assert "effective_parameters" not in meta
     assert "options" not in meta
+
+
+# -- layout: nothing runs into the footer or off the page --------------------------------------
+
+
+def text_baselines(path: Path) -> list[tuple[int, float, str]]:
+    """(page, baseline as a share of the page height, text) of every text fragment."""
+    from pypdf import PdfReader
+
+    found = []
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        height = float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size, number=number, height=height):
+            if text.strip():
+                y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+                found.append((number, y / height, text.strip()))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_no_page_runs_into_its_footer(reports, lang):
+    """Every text sits above the footer band (5% of the page) or is the footer itself (its
+    baseline at 3%), and none lies off the page: tables and text boxes paginate or shrink."""
+    misplaced = [
+        (page, round(y, 3), text[:40])
+        for page, y, text in text_baselines(reports[lang]["pdf"])
+        if not (0.05 <= y <= 1.0 or abs(y - 0.03) < 0.003)
+    ]
+    assert not misplaced, misplaced[:5]

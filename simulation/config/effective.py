@@ -137,6 +137,7 @@ def _contract_terms(experiment: Experiment, provider_id: str, service: str) -> d
     return {
         "provider": provider_id,
         "provider_name": provider.name,
+        "provider_name_de": provider.name_de or provider.name,
         "coverage": coverage.value,
         "fee_per_user_per_month_eur": _mean_of(contract.fee_per_user_per_month_eur) * factor,
         "fixed_fee_per_month_eur": _mean_of(contract.fixed_fee_per_month_eur) * factor,

@@ -546,6 +546,7 @@ class ProviderFailure(Strict):
 
 class Provider(Strict):
     name: str
+    name_de: str | None = None  # the German name in reports (default: `name`)
     coverage: Coverage = Coverage.BUSINESS_HOURS  # default service hours of its contracts
     coverage_price_factor: dict[Coverage, PosParam] = {}  # fee multiplier by service hours
     price_escalation_per_year: GrowthParam = 0.03

@@ -7,6 +7,7 @@ would change the answer. The detailed findings follow on the next page.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,7 @@ def draw_decision_chart(fig, rect, analysis, ctx: plots.FigureContext) -> None:
         ax.text(x, yi + 0.06, format_eur_short(row["total_mean"], lang), va="bottom",
                 fontsize=9.5, fontweight=bold)  # fmt: skip
         share = text("cheapest", lang, p=format_percent(p_total[name], lang))
+        share = "\n".join(textwrap.wrap(share, 20))  # two short lines stay on the page
         ax.text(x, yi - 0.06, share, va="top", fontsize=8.5, color="#333333")
     ax.plot([], [], color="#333333", marker="|", ms=10, label=text("p95", lang))
     ax.set_yticks(y, [ctx.scenario_labels[s] for s in table.index], fontsize=10.5)
@@ -120,6 +122,11 @@ def draw_decision_chart(fig, rect, analysis, ctx: plots.FigureContext) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_ylim(-0.8, len(table) - 0.2)
+
+
+def change_needs(paragraphs: list[str], width: int) -> float:
+    """Height (page fraction) of `change_box`'s heading and `paragraphs`."""
+    return line_height(11.5) * 1.3 + paragraphs_height(paragraphs, width, 9.5)
 
 
 def change_box(fig, x: float, y: float, paragraphs: list[str], lang: str, **room) -> float:

@@ -29,7 +29,8 @@ def _runner(terms: dict | None, lang: str) -> str:
         return text("none", lang)
     if terms["provider"] == "internal":
         return text("in_house", lang)
-    return terms.get("provider_name") or terms["provider"]
+    name = terms.get("provider_name_de") if lang == "de" else None
+    return name or terms.get("provider_name") or terms["provider"]
 
 
 def _who_rows(options: dict, scenarios: list[str], services: list[str], ctx) -> list[list[str]]:

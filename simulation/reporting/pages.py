@@ -7,6 +7,7 @@ so that a page looks the same wherever it comes from.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -41,11 +42,20 @@ def line_height(size: float) -> float:
     return size / 72 / A4_LANDSCAPE[1] * 1.45
 
 
+#: Spaces a line must not break at: inside German amounts ("4,7 Mio. €", "36 Tsd. €").
+_GLUED = re.compile(r"(?<=Mio\.|Tsd\.) (?=€)")
+
+
+def _lines(paragraph: str, width: int) -> list[str]:
+    """`paragraph` wrapped to `width` characters, amounts kept on one line."""
+    return textwrap.wrap(_GLUED.sub("\u00a0", paragraph), width=width)
+
+
 def wrapped(fig, x: float, y: float, paragraphs: list[str], width: int = 105, size: float = 12,
             **text_kw) -> float:  # fmt: skip
     """Write paragraphs top-down from (x, y) in figure coordinates; return the next y."""
     for paragraph in paragraphs:
-        lines = textwrap.wrap(paragraph, width=width)
+        lines = _lines(paragraph, width)
         fig.text(x, y, "\n".join(lines), fontsize=size, va="top", linespacing=1.45, **text_kw)
         y -= line_height(size) * (len(lines) + 0.8)
     return y
@@ -53,7 +63,7 @@ def wrapped(fig, x: float, y: float, paragraphs: list[str], width: int = 105, si
 
 def paragraphs_height(paragraphs: list[str], width: int, size: float) -> float:
     """Height (page fraction) that `wrapped` takes for `paragraphs`."""
-    lines = [len(textwrap.wrap(p, width=width)) + 0.8 for p in paragraphs]
+    lines = [len(_lines(p, width)) + 0.8 for p in paragraphs]
     return line_height(size) * sum(lines)
 
 

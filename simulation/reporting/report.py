@@ -599,13 +599,30 @@ def _decision_page(pdf, analysis: Analysis, ctx: plots.FigureContext) -> None:
              va="top")  # fmt: skip
     first, *_ = decision_paragraphs(analysis, ctx)
     lines = decision.basis_lines(analysis, ctx) if analysis.runner_up is not None else []
-    y = _wrapped(fig, 0.05, 0.785, [first, *lines], width=82, size=10.5)
-    decision.draw_decision_chart(fig, (0.655, 0.5, 0.3, 0.27), analysis, ctx)
-    y = _overview(fig, min(y, 0.42) - 0.005, analysis, ctx)
+    change = []
     if analysis.runner_up is not None:
         change = decision.change_paragraphs(analysis, ctx, _whatif_sentences(analysis, ctx))
+    size, width = _decision_text_size([first, *lines], change[:1], analysis, ctx)
+    y = _wrapped(fig, 0.05, 0.785, [first, *lines], width=width, size=size)
+    decision.draw_decision_chart(fig, (0.655, 0.5, 0.3, 0.27), analysis, ctx)
+    y = _overview(fig, min(y, 0.42) - 0.005, analysis, ctx)
+    if change:
         decision.change_box(fig, 0.05, y, change, lang, width=150, bottom=0.05)
     pdf.savefig(fig)
+
+
+def _decision_text_size(paragraphs, change, analysis, ctx) -> tuple[float, int]:
+    """Font size and line width of page 1's text column: the largest at which the table and
+    the first paragraph of "What would change the answer" still fit above the footer."""
+    rows = len(overview_rows(analysis, ctx)[1])
+    table = 0.035 + (rows + 1) * 10 * 1.2 * 1.25 / 72 / A4_LANDSCAPE[1] + 0.012
+    note = paragraphs_height([text("overview_note", ctx.lang)], 150, 9) + 0.01
+    box = decision.change_needs(change, width=150) if change else 0.0
+    for size, width in ((10.5, 82), (10, 86), (9.5, 91), (9, 96)):
+        top = min(0.785 - paragraphs_height(paragraphs, width, size), 0.42) - 0.005
+        if top - table - note - box >= 0.05:
+            break
+    return size, width
 
 
 def _summary_pages(pdf, analysis: Analysis, ctx: plots.FigureContext) -> int:
@@ -802,34 +819,34 @@ def _scenario_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int
     return page
 
 
+#: Row height of the appendix table (a multiple of matplotlib's 10 pt table row) and its bottom.
+_APPENDIX_ROW_SCALE, _APPENDIX_BOTTOM = 1.1, 0.07
+
+
 def _appendix_pages(pdf, analysis: Analysis, ctx: plots.FigureContext, page: int) -> int:
-    """The assumptions, 26 to a page."""
+    """The assumptions: every effective value, as many rows to a page as fit above the footer."""
     lang = ctx.lang
     assumptions = assumptions_table(analysis.metadata)
-    per_page = 34
-    for start in range(0, len(assumptions), per_page):
+    start = 0
+    while start < len(assumptions):
         page += 1
         fig = _page(ctx, text("appendix", lang), page)
+        top = 0.88
         if start == 0:
-            _wrapped(fig, 0.05, 0.875, [text("appendix_note", lang)], width=170, size=8)
+            top = _wrapped(fig, 0.05, 0.875, [text("appendix_note", lang)], width=170, size=8)
+        row = table_height(1, _APPENDIX_ROW_SCALE) / 2  # one row (table_height counts a header)
+        per_page = max(1, int((top - _APPENDIX_BOTTOM) / row) - 1)
         chunk = assumptions.iloc[start : start + per_page]
         cells = [
-            [
-                row.parameter,
-                textwrap.shorten(row.value, 45),
-                textwrap.shorten(_source(row, lang), 95),
-            ]
-            for row in chunk.itertuples()
+            [r.parameter, textwrap.shorten(r.value, 45), textwrap.shorten(_source(r, lang), 95)]
+            for r in chunk.itertuples()
         ]
-        _table(
-            fig,
-            (0.03, 0.08, 0.94, 0.8),
-            cells,
-            [text("parameter", lang), text("assumption", lang), text("source", lang)],
-            col_widths=[0.32, 0.2, 0.48],
-            size=7,
-        )
+        header = [text("parameter", lang), text("assumption", lang), text("source", lang)]
+        rect = (0.03, _APPENDIX_BOTTOM, 0.94, top - _APPENDIX_BOTTOM)
+        _table(fig, rect, cells, header, col_widths=[0.32, 0.2, 0.48], size=7,
+               row_scale=_APPENDIX_ROW_SCALE)  # fmt: skip
         pdf.savefig(fig)
+        start += per_page
     return page
 
 
