@@ -49,6 +49,7 @@ NOT_SET = {
     "interim_cover_months": "no interim cover",
     "roles.<role>.name": "the role's id",
     "roles.<role>.name_de": "the name",
+    "providers.<provider>.name_de": "the name",
     "contracts.<service>.coverage": "the provider's coverage",
     "emergency": "no emergency cover",
     "included_tickets_per_month": "unlimited",
