@@ -7,7 +7,6 @@ would change the answer. The detailed findings follow on the next page.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -84,6 +83,16 @@ def _bar_labels(ax, y: float, budget: float, risk: float, lang: str, span: float
                     va="center", color="white", fontsize=9, fontweight="bold")  # fmt: skip
 
 
+def _two_lines(text: str) -> str:
+    """`text` broken at the space that makes its longer line shortest."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])),
+                                                       len(" ".join(words[i:]))))  # fmt: skip
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
+
 def draw_decision_chart(fig, rect, analysis, ctx: plots.FigureContext) -> None:
     """Per option a bar of mean budget plus risk cost (NPV), a line to the total's P95 and how
     often the option is cheapest on total cost, drawn on the page at its printed size."""
@@ -105,7 +114,7 @@ def draw_decision_chart(fig, rect, analysis, ctx: plots.FigureContext) -> None:
         ax.text(x, yi + 0.06, format_eur_short(row["total_mean"], lang), va="bottom",
                 fontsize=9.5, fontweight=bold)  # fmt: skip
         share = text("cheapest", lang, p=format_percent(p_total[name], lang))
-        share = "\n".join(textwrap.wrap(share, 20))  # two short lines stay on the page
+        share = _two_lines(share)  # two short lines stay on the page
         ax.text(x, yi - 0.06, share, va="top", fontsize=8.5, color="#333333")
     ax.plot([], [], color="#333333", marker="|", ms=10, label=text("p95", lang))
     ax.set_yticks(y, [ctx.scenario_labels[s] for s in table.index], fontsize=10.5)
