@@ -161,3 +161,18 @@ def test_replications_keep_their_code_names(books):
     assert "scenario" in columns
     assert sheet[f"{columns['cost_npv_eur']}2"].number_format == EUR_FORMATS["de"]
     assert "_npv_eur" in sheet["A1"].comment.text
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_option_without_a_contract_has_no_sla_figures(books, lang):
+    """In house there is no SLA: its breaches, credits and share are empty, not a perfect 0."""
+    context, book = books[lang]
+    sheet = book[SHEET_NAMES["sla"][lang]]
+    analysis = context["analysis"]
+    labels = plots.FigureContext.from_metadata(analysis.metadata, lang).scenario_labels
+    internal = row_named(sheet, labels["internal"])
+    assert [cell.value for cell in internal[1:3]] == [None, None]
+    assert internal[4].value is None
+    assert isinstance(internal[3].value, float)  # the business loss applies to every option
+    external = row_named(sheet, labels["external"])
+    assert all(isinstance(cell.value, int | float) for cell in external[1:5])

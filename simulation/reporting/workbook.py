@@ -351,7 +351,12 @@ def _long_sheets(analysis: Analysis, ctx: plots.FigureContext) -> list[Sheet]:
     yearly["cost"] = yearly["cost"].map(lambda b: _basis(b, lang))
     yearly["scenario"] = yearly["scenario"].map(lambda s: _option(s, ctx))
     yearly = yearly.rename(columns={"cost": "basis", "scenario": "option"})
+    from simulation.reporting.report import has_provider
+
     sla = analysis.sla.reset_index().rename(columns={"scenario": "option"})
+    no_contract = ~sla["option"].map(lambda s: has_provider(analysis.metadata, s)).astype(bool)
+    contract_only = ["sla_breaches", "service_credits_eur", "credits_share_of_loss"]
+    sla[contract_only] = sla[contract_only].astype(object).mask(no_contract, None)  # n/a: empty
     sla["option"] = sla["option"].map(lambda s: _option(s, ctx))
     sheets = []
     for key, frame, note in (("risk", risk, "npv"), ("yearly", yearly, "yearly")):
