@@ -800,11 +800,15 @@ def _stop_rule(args: argparse.Namespace, scenarios: tuple[str, ...]):
     return StopRule(check, args.batch, " and ".join(names), confirm=2 if args.decision else 1)
 
 
-def _precision(output, scenarios: tuple[str, ...], labels) -> dict:
+def _precision(output, scenarios: tuple[str, ...], labels, lang: str) -> dict:
     """Print the precision the run reached and record it in metadata.json."""
     from simulation.analysis.precision import precision_table, recommendation_stability
     from simulation.montecarlo.store import update_metadata
-    from simulation.reporting.precision_text import precision_lines, precision_record
+    from simulation.reporting.precision_text import (
+        precision_lines,
+        precision_record,
+        stop_line,
+    )
 
     table = precision_table(output.replications, scenarios)
     means = table[table["kind"] == "mean"].set_index("a")["estimate"]
@@ -812,9 +816,8 @@ def _precision(output, scenarios: tuple[str, ...], labels) -> dict:
     stability = recommendation_stability(output.replications, scenarios)
     stop = output.metadata.get("stop")
     if stop:
-        met = "met" if stop["met"] else f"not met within {stop['cap']:,} replications"
-        print(f"stopping rule ({stop['rule']}): {met}", file=sys.stderr)
-    print("\n".join(precision_lines(table, stability, leader, labels)), file=sys.stderr)
+        print(stop_line(stop, lang), file=sys.stderr)
+    print("\n".join(precision_lines(table, stability, leader, labels, lang)), file=sys.stderr)
     record = precision_record(table, stability, leader)
     update_metadata(output.out_dir, precision=record)
     return {"precision": record}
@@ -896,7 +899,7 @@ def _run(args: argparse.Namespace) -> int:
     table = summary_table(replications, list(scenarios))
     write_csv_atomic(out_dir / "summary.csv", table, index=True)
     print(format_summary(table, labels, settings.horizon_years, args.lang))
-    output.metadata.update(_precision(output, scenarios, labels))
+    output.metadata.update(_precision(output, scenarios, labels, args.lang))
     try:
         grid_workers = _workers(args, jobs)
         _what_if(

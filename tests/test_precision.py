@@ -182,3 +182,21 @@ def test_page_one_says_in_plain_words_how_settled_the_recommendation_is(means, k
     p = decision.format_percent(analysis.stability, lang)
     assert sentence == decision.text(key, lang, p=p, rec=labels[analysis.recommended])
     assert (analysis.stability >= decision.SETTLED) == (key == "settled")
+
+
+def test_the_precision_lines_speak_the_report_language():
+    from simulation.reporting.precision_text import precision_lines, stop_line
+
+    rng = np.random.default_rng(7)
+    base = rng.normal(100.0, 10.0, 200)
+    table = precision_table(frame({"a": base - 5.0, "b": base + rng.normal(0, 1, 200)}), ["a", "b"])
+    de = precision_lines(table, 0.97, "a", {"a": "Intern", "b": "Extern"}, "de")
+    assert de[0] == "erreichte Genauigkeit (95-%-Intervalle, je 200 Läufe):"
+    assert "(gesichert verschieden)" in de[3]
+    assert de[-1].strip().startswith("die Empfehlung (Intern, niedrigste mittlere Gesamtkosten)")
+    assert "97\u00a0%" in de[-1]
+    en = precision_lines(table, 0.97, "a", {"a": "Internal", "b": "External"}, "en")
+    assert "is the same in 97% of re-runs" in en[-1]
+    stop = {"rule": "decision", "met": False, "cap": 10000}
+    expected = "Abbruchregel (decision): nicht erfüllt innerhalb von 10.000 Läufen"
+    assert stop_line(stop, "de") == expected
