@@ -125,7 +125,8 @@ def test_options_page_defines_the_options(reports, lang, title, in_house, hours)
     metadata = report["analysis"].metadata
     assert in_house in page
     assert hours in page
-    assert "Managed-service provider" in page
+    provider = "Managed-service provider" if lang == "en" else "IT-Dienstleister (Managed Services)"
+    assert provider in page  # the provider's name_de in German
     total = sum(metadata["options"]["internal"]["headcount"].values())
     head = "Total in-house headcount" if lang == "en" else "Eigenes IT-Team gesamt (Köpfe)"
     assert re.search(rf"{re.escape(head)} {total} ", page)

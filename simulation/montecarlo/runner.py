@@ -456,7 +456,8 @@ def run_experiment(
         started = time.perf_counter()
         with closing(chunks):  # workers are stopped before the parts are consolidated
             for chunk in chunks:
-                store.add(chunk.first, chunk.replications, chunk.monthly)
+                with signals_deferred():  # both parts of a chunk, or neither
+                    store.add(chunk.first, chunk.replications, chunk.monthly)
                 if watch is not None and watch.add(chunk.replications):
                     break
     except KeyboardInterrupt:

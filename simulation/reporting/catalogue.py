@@ -75,7 +75,11 @@ def load() -> dict[str, dict[str, dict[str, Any]]]:
     """The whole catalogue, read and checked once: {section: {key: {"en": ..., "de": ...}}}.
     Do not change it; take `section` or `pairs` views instead."""
     text = resources.files("simulation.reporting").joinpath(FILENAME).read_text("utf-8")
-    return _check(yaml.load(text, Loader=_UniqueKeyLoader))
+    loader = _UniqueKeyLoader(text)  # a SafeLoader: no tags, no objects
+    try:
+        return _check(loader.get_single_data())
+    finally:
+        loader.dispose()
 
 
 def sections() -> list[str]:
