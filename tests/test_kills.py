@@ -220,6 +220,18 @@ def _assert_killed_well(kill: Kill, reference: tuple[pd.DataFrame, pd.DataFrame]
     _assert_folder(kill.out, reference)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _ctrl_c_reaches_the_runs():
+    """A test run started in the background by a shell without job control ignores SIGINT,
+    and so would every run it starts (an ignored signal stays ignored across exec). Ctrl-C at
+    a terminal is what these tests model: the runs start with SIGINT at its default."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Replications and monthly results of the same run, not interrupted."""
