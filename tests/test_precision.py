@@ -200,3 +200,19 @@ def test_the_precision_lines_speak_the_report_language():
     stop = {"rule": "decision", "met": False, "cap": 10000}
     expected = "Abbruchregel (decision): nicht erfüllt innerhalb von 10.000 Läufen"
     assert stop_line(stop, "de") == expected
+
+
+def test_the_report_takes_the_stability_the_run_recorded():
+    """Page 1 and the terminal say the same share: build_analysis reads metadata.json's
+    `precision` when it covers the same options and recommendation, and computes it otherwise."""
+    import synthetic_results as synthetic
+
+    from simulation.analysis.board import build_analysis
+
+    reps, monthly, meta = synthetic.synthetic_results(synthetic.SAME_WINNER, runs=30)
+    computed = build_analysis(reps, monthly, meta, n_boot=50).stability
+    rows = [{"kind": "mean", "a": s} for s in ("internal", "external", "hybrid")]
+    recorded = {**meta, "precision": {"rows": rows, "recommended": "external", "stability": 0.5}}
+    assert build_analysis(reps, monthly, recorded, n_boot=50).stability == 0.5
+    other = {**recorded, "precision": {**recorded["precision"], "recommended": "hybrid"}}
+    assert build_analysis(reps, monthly, other, n_boot=50).stability == computed

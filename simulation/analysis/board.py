@@ -164,10 +164,21 @@ def build_analysis(
         comparison=comparison,
         difference=difference,
         drivers=variance_drivers(replications, recommended),
-        stability=recommendation_stability(replications, scenarios, n_boot=n_boot, seed=seed),
+        stability=_stability(replications, metadata, scenarios, recommended, n_boot, seed),
         **_budget_and_risk(replications, monthly, scenarios, risk, comparison, n_boot, seed),
         **gap,
     )
+
+
+def _stability(replications, metadata, scenarios, recommended, n_boot: int, seed: int) -> float:
+    """How often `recommended` stays cheapest on re-runs: as `itsim run` recorded it in
+    metadata.json (`precision`, same replications and options), else computed here."""
+    recorded = metadata.get("precision") or {}
+    rows = recorded.get("rows") or []
+    same = {r.get("a") for r in rows if r.get("kind") == "mean"} == set(scenarios)
+    if same and recorded.get("recommended") == recommended and "stability" in recorded:
+        return float(recorded["stability"])
+    return recommendation_stability(replications, scenarios, n_boot=n_boot, seed=seed)
 
 
 def _budget_and_risk(
