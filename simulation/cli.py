@@ -574,13 +574,14 @@ def _variant_meta(settings) -> list[dict] | None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from simulation.analysis.board import monthly_columns
     from simulation.montecarlo.store import check_writable_folder, read_results_checked
     from simulation.reporting.report import make_report
 
     results = Path(args.results)
     if (results / "sensitivity.json").is_file() and not (results / "replications.parquet").exists():
         return _report_sensitivity(args, results)
-    frames = read_results_checked(results)
+    frames = read_results_checked(results, monthly_columns)
     if args.out:  # a report replaces the earlier report of the same name
         check_writable_folder(Path(args.out), "--out")
     bar, on_progress = _report_progress(args.no_progress)
@@ -911,7 +912,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_plots:
         from simulation.reporting.report import make_report
 
-        frames = (output.replications, output.monthly, output.metadata)
+        frames = (output.replications, None, output.metadata)  # the report reads its columns
         bar, on_progress = _report_progress(args.no_progress)
         try:
             workers = min(jobs, _cores())  # drawing is CPU-bound: no more than the cores

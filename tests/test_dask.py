@@ -70,7 +70,7 @@ def test_a_chunk_that_runs_twice_does_no_harm(tmp_path) -> None:
     for first, last in [(0, 2), (2, 4), (0, 2)]:  # the first chunk delivered twice
         chunk = run_chunk(plan, plan.design(), first, last)
         store.add(chunk.first, chunk.replications, chunk.monthly)
-    replications, _ = store.finish(True)
+    replications = store.finish(True)
     assert list(replications["replication"]) == [0, 1, 2, 3]
 
 

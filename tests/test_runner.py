@@ -211,12 +211,20 @@ def test_replication_rows_are_consistent(tmp_path):
     for kind in ("total", "npv"):
         groups = reps[f"cost_budget_{kind}_eur"] + reps[f"cost_risk_{kind}_eur"]
         np.testing.assert_allclose(groups, reps[f"cost_{kind}_eur"], rtol=1e-9)
-    by_rep = monthly.groupby(["scenario", "replication"], sort=False)
-    totals = by_rep[["cost_total_eur", "cost_discounted_eur", "downtime_hours"]].sum()
+    # monthly values are stored as float32 (compact.py): each is the float64 value rounded to a
+    # relative 2**-24; summed in float64, a sum of such non-negative values is within 2**-24 of
+    # the float64 total (twice that allows for the float64 summation itself)
+    sums = ["cost_total_eur", "cost_discounted_eur", "downtime_hours"]
+    assert (monthly[sums].dtypes == np.float32).all()
+    wide = monthly[sums].astype(np.float64).assign(
+        scenario=monthly["scenario"].astype(str), replication=monthly["replication"]
+    )
+    totals = wide.groupby(["scenario", "replication"], sort=False)[sums].sum()
     merged = reps.set_index(["scenario", "replication"]).join(totals.add_suffix("_m"))
-    np.testing.assert_allclose(merged["cost_total_eur"], merged["cost_total_eur_m"], rtol=1e-9)
-    np.testing.assert_allclose(merged["cost_npv_eur"], merged["cost_discounted_eur_m"], rtol=1e-9)
-    np.testing.assert_allclose(merged["downtime_hours"], merged["downtime_hours_m"], rtol=1e-9)
+    rtol = 2 * 2.0**-24
+    np.testing.assert_allclose(merged["cost_total_eur"], merged["cost_total_eur_m"], rtol=rtol)
+    np.testing.assert_allclose(merged["cost_npv_eur"], merged["cost_discounted_eur_m"], rtol=rtol)
+    np.testing.assert_allclose(merged["downtime_hours"], merged["downtime_hours_m"], rtol=rtol)
     downtime = [c for c in reps if c.startswith("downtime_") and c != "downtime_hours"]
     np.testing.assert_allclose(reps[downtime].sum(axis=1), reps["downtime_hours"], rtol=1e-9)
     assert (reps["cost_npv_eur"] < reps["cost_total_eur"]).all()  # 8% discount rate

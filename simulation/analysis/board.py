@@ -8,7 +8,7 @@ read beside a run (`simulation.analysis.structural`, `sensitivity.sweep_model`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,16 @@ def variance_drivers(replications: pd.DataFrame, scenario: str) -> pd.Series:
         return pd.Series(0.0, index=[c[5:-4] for c in columns])
     shares = {c[5:-4]: float(rows[c].cov(total)) / variance for c in columns}
     return pd.Series(shares).sort_values(ascending=False)
+
+
+#: Key columns of the monthly results the analysis reads besides the costs.
+_MONTHLY_KEYS = ("scenario", "replication", "month", "year")
+
+
+def monthly_columns(names: Iterable[str]) -> list[str]:
+    """Of monthly.parquet's columns `names`, those `build_analysis` reads: the keys and every
+    cost (a report reads only these: a third of the file, no counters or downtime)."""
+    return [n for n in names if n in _MONTHLY_KEYS or n.startswith("cost_")]
 
 
 def build_analysis(

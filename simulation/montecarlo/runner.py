@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from simulation.config.schema import SEVERITIES, Experiment
 from simulation.errors import ReplicationError
 from simulation.model.ledger import CAT, COST_CATEGORIES, COST_GROUPS, COUNTERS, discount_factors
 from simulation.model.run import simulate
+from simulation.montecarlo.compact import compact_monthly
 from simulation.montecarlo.executors import Workers, as_workers, completed
 from simulation.montecarlo.resume import pending_bounds
 from simulation.montecarlo.sampling import (
@@ -164,7 +166,7 @@ def run_chunk(
             if monthly:
                 months.append(pd.DataFrame(by_month))
     frame = pd.concat(months, ignore_index=True) if months else pd.DataFrame()
-    return ChunkResult(first, pd.DataFrame(rows), frame)
+    return ChunkResult(first, pd.DataFrame(rows), compact_monthly(frame, plan.scenarios))
 
 
 # -- worker processes ---------------------------------------------------------------------------
@@ -384,12 +386,19 @@ class _PrefixWatch:
 
 @dataclass
 class RunOutput:
-    """What `run_experiment` wrote: the frames and metadata.json's content."""
+    """What `run_experiment` wrote: the replications, metadata.json's content and the folder;
+    `monthly` reads monthly.parquet when first asked for (a run does not hold it in memory)."""
 
     replications: pd.DataFrame
-    monthly: pd.DataFrame
     metadata: dict
     out_dir: Path
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """The monthly results of the run (monthly.parquet)."""
+        from simulation.montecarlo.store import MONTHLY
+
+        return pd.read_parquet(self.out_dir / MONTHLY)
 
 
 def run_experiment(
@@ -433,7 +442,7 @@ def run_experiment(
     store = ResultStore(out_dir, scenarios)
     started = time.perf_counter()
 
-    def finish(completed: bool, **extra: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def finish(completed: bool, **extra: object) -> pd.DataFrame:
         with signals_deferred():  # whole files and a true metadata.json, come what may
             return store.finish(
                 completed, wall_seconds=round(time.perf_counter() - started, 2), **extra
@@ -467,9 +476,9 @@ def run_experiment(
         finish(False, error=str(exc))
         raise
     if watch is None:
-        replications, monthly = finish(True)
+        replications = finish(True)
     else:
         final = watch.stopped_at or runs
         outcome = {"rule": stop.name, "met": watch.stopped_at is not None, "cap": runs}
-        replications, monthly = finish(True, below=final, runs=final, stop=outcome)
-    return RunOutput(replications, monthly, store.metadata, Path(out_dir))
+        replications = finish(True, below=final, runs=final, stop=outcome)
+    return RunOutput(replications, store.metadata, Path(out_dir))

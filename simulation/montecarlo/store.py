@@ -13,17 +13,20 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulation import __version__
 from simulation.errors import NO_VALUE
 from simulation.model.ledger import COST_CATEGORIES, COUNTERS
+from simulation.montecarlo.compact import MonthlyWriter
 
 REPLICATIONS = "replications.parquet"
 MONTHLY = "monthly.parquet"
@@ -267,10 +270,9 @@ class ResultStore:
             frames["replications"], frames["monthly"], self.scenario_order
         )
         self.work.mkdir(exist_ok=True)
-        if done:
-            self.add(-1, replications, monthly)  # part "-0000001": the completed replications
+        kept = self._add_resumed(replications, monthly, done)
         for part in old_parts:
-            if part.name not in (f"replications-{-1:08d}.parquet", f"monthly-{-1:08d}.parquet"):
+            if part.name not in kept:
                 part.unlink()
         self.metadata = {
             **old,
@@ -285,42 +287,82 @@ class ResultStore:
 
     def add(self, first: int, replications: pd.DataFrame, monthly: pd.DataFrame) -> None:
         """Persist one completed chunk (atomically: a part is either whole or absent)."""
-        for name, frame in (("replications", replications), ("monthly", monthly)):
-            tmp = self.work / f".{name}-{first:08d}.parquet.tmp"
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, self.work / f"{name}-{first:08d}.parquet")
+        self._write_parts(f"{first:08d}", replications, monthly)
         self.done.add(first)
+
+    def _write_parts(self, stem: str, replications: pd.DataFrame, monthly: pd.DataFrame) -> None:
+        for name, frame in (("replications", replications), ("monthly", monthly)):
+            tmp = self.work / f".{name}-{stem}.parquet.tmp"
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, self.work / f"{name}-{stem}.parquet")
+
+    def _add_resumed(
+        self, replications: pd.DataFrame, monthly: pd.DataFrame, done: set[int]
+    ) -> set[str]:
+        """The completed replications of an interrupted run as parts, one per run of
+        consecutive numbers (each named by its first, like a chunk), so that every part holds
+        a range of replications that no other part interleaves; the names of the files."""
+        names: set[str] = set()
+        numbers = np.array(sorted(done), dtype=np.int64)
+        starts = numbers[np.r_[True, np.diff(numbers) != 1]] if len(numbers) else numbers
+        ends = numbers[np.r_[np.diff(numbers) != 1, True]] if len(numbers) else numbers
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            stem = f"{start:08d}.resumed"
+            rows = replications["replication"].between(start, end)
+            months = monthly["replication"].between(start, end)
+            self._write_parts(stem, replications[rows], monthly[months])
+            names |= {f"replications-{stem}.parquet", f"monthly-{stem}.parquet"}
+        return names
 
     def completed_replications(self) -> pd.DataFrame:
         """The replications rows written so far (all parts, sorted)."""
         return self._read_parts("replications")
 
+    def _parts(self, name: str) -> list[Path]:
+        """The parts of `name`, in the order of the replications they hold."""
+        parts = self.work.glob(f"{name}-*.parquet")
+        return sorted(parts, key=lambda p: int(p.name.split("-", 1)[1].split(".")[0]))
+
     def _read_parts(self, name: str) -> pd.DataFrame:
-        parts = sorted(self.work.glob(f"{name}-*.parquet"))
+        parts = self._parts(name)
         if not parts:
             return pd.DataFrame()
         frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         order = {s: i for i, s in enumerate(self.scenario_order)}
         keys = ["_order", "replication"] + (["month"] if "month" in frame else [])
-        frame["_order"] = frame["scenario"].map(order)
+        frame["_order"] = frame["scenario"].map(order).astype(int)
         frame = frame.sort_values(keys, kind="stable").drop(columns="_order")
         return frame.reset_index(drop=True)
 
-    def finish(
-        self, completed: bool, below: int | None = None, **extra: Any
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _write_monthly(self, path: Path, below: int | None) -> None:
+        """monthly.parquet from the parts, one part and option at a time (streamed: the run's
+        monthly rows are never all in memory)."""
+        writer = MonthlyWriter(path, self.scenario_order)
+        parts = self._parts("monthly")
+        for scenario in self.scenario_order:
+            for part in parts:
+                piece = pd.read_parquet(part)
+                keep = piece["scenario"].astype(str).to_numpy() == scenario
+                if below is not None:
+                    keep &= piece["replication"].to_numpy() < below
+                piece = piece[keep].sort_values(["replication", "month"], kind="stable")
+                writer.add(piece)
+        writer.close()
+
+    def finish(self, completed: bool, below: int | None = None, **extra: Any) -> pd.DataFrame:
         """Consolidate the parts into the final files and write metadata.json last; with
-        `below`, only replications numbered below it (a run stopped on a precision target)."""
+        `below`, only replications numbered below it (a run stopped on a precision target).
+        Returns the replications; monthly.parquet is written without being held in memory."""
         replications = self._read_parts("replications")
-        monthly = self._read_parts("monthly")
         if below is not None and len(replications):
             replications = replications[replications["replication"] < below]
-            monthly = monthly[monthly["replication"] < below]
-            replications, monthly = (f.reset_index(drop=True) for f in (replications, monthly))
-        for name, frame in ((REPLICATIONS, replications), (MONTHLY, monthly)):
-            tmp = self.out_dir / f".{name}.tmp"
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, self.out_dir / name)
+            replications = replications.reset_index(drop=True)
+        tmp = self.out_dir / f".{REPLICATIONS}.tmp"
+        replications.to_parquet(tmp, index=False)
+        os.replace(tmp, self.out_dir / REPLICATIONS)
+        tmp = self.out_dir / f".{MONTHLY}.tmp"
+        self._write_monthly(tmp, below)
+        os.replace(tmp, self.out_dir / MONTHLY)
         per_scenario = (
             replications.groupby("scenario", sort=False)["replication"].count().to_dict()
             if len(replications)
@@ -335,7 +377,7 @@ class ResultStore:
         )
         write_json_atomic(self.out_dir / METADATA, self.metadata)
         shutil.rmtree(self.work, ignore_errors=True)
-        return replications, monthly
+        return replications
 
 
 def update_metadata(out_dir: str | Path, **entries: Any) -> dict[str, Any]:
@@ -347,15 +389,29 @@ def update_metadata(out_dir: str | Path, **entries: Any) -> dict[str, Any]:
     return data
 
 
-def read_results(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Read a results folder: replications, monthly frames and metadata."""
+def read_results(
+    out_dir: str | Path, monthly_columns: Callable[[list[str]], list[str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read a results folder: replications, monthly frames and metadata; `monthly_columns`
+    picks the monthly columns to read from all of them (default: all)."""
     out_dir = Path(out_dir)
     meta = json.loads((out_dir / METADATA).read_text("utf-8"))
     return (
         pd.read_parquet(out_dir / REPLICATIONS),
-        pd.read_parquet(out_dir / MONTHLY),
+        read_monthly(out_dir / MONTHLY, monthly_columns),
         meta,
     )
+
+
+def read_monthly(
+    path: Path, monthly_columns: Callable[[list[str]], list[str]] | None = None
+) -> pd.DataFrame:
+    """monthly.parquet, all columns or those `monthly_columns(names)` picks."""
+    import pyarrow.parquet as pq
+
+    if monthly_columns is None:
+        return pd.read_parquet(path)
+    return pd.read_parquet(path, columns=monthly_columns(pq.read_schema(path).names))
 
 
 #: What `itsim report` needs from metadata.json, with the type each must have.
@@ -365,7 +421,9 @@ _REPORT_KEYS = {
 }  # fmt: skip
 
 
-def read_results_checked(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def read_results_checked(
+    out_dir: str | Path, monthly_columns: Callable[[list[str]], list[str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Read a results folder for a report, refusing one that `itsim run` did not write whole.
 
     Raises ConfigError (one line: file, what is wrong, what was expected) for a missing or
@@ -393,7 +451,10 @@ def read_results_checked(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFram
             raise ConfigError(
                 str(meta_path), key, meta.get(key, NO_VALUE), f"a {kind.__name__} (itsim run)"
             )
-    frames = [_read_parquet(out_dir / name) for name in (REPLICATIONS, MONTHLY)]
+    frames = [
+        _read_parquet(out_dir / REPLICATIONS),
+        _read_parquet(out_dir / MONTHLY, monthly_columns),
+    ]
     needed = {REPLICATIONS: ["scenario", "replication", "cost_npv_eur"], MONTHLY: ["month"]}
     for (name, columns), frame in zip(needed.items(), frames, strict=True):
         missing = [c for c in columns if c not in frame]
@@ -405,13 +466,15 @@ def read_results_checked(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFram
     return frames[0], frames[1], meta
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(
+    path: Path, columns: Callable[[list[str]], list[str]] | None = None
+) -> pd.DataFrame:
     from simulation.errors import ConfigError
 
     if not path.is_file():
         raise ConfigError(str(path), "", NO_VALUE, "a file written by `itsim run` (missing)")
     try:
-        return pd.read_parquet(path)
+        return read_monthly(path, columns)
     except Exception as exc:  # pyarrow raises several types for truncated or foreign files
         reason = " ".join(str(exc).split())[:80]
         raise ConfigError(str(path), "", NO_VALUE, f"a whole Parquet file ({reason})") from None

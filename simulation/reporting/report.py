@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.analysis.board import Analysis, WhatIf, build_analysis
+from simulation.analysis.board import Analysis, WhatIf, build_analysis, monthly_columns
 from simulation.config.annotations import source_of
 from simulation.config.distributions import parse_distribution
 from simulation.files import atomic_path
@@ -911,14 +911,16 @@ def make_report(
     lang: str = "en",
     out_dir: str | Path | None = None,
     n_boot: int = 1000,
-    frames: tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]] | None = None,
+    frames: tuple[pd.DataFrame, pd.DataFrame | None, dict[str, Any]] | None = None,
     jobs: int | None = None,
     on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> dict[str, Any]:
     """Read a results folder; write all figures, the PDF report and the Excel workbook.
 
     `frames` (replications, monthly, metadata) skips reading them again when the caller has
-    just written them. Returns the analysis and the paths written; `_de` suffix in German.
+    just written them; a monthly of None is read from the folder, only the columns the
+    analysis needs (`analysis.board.monthly_columns`). Returns the analysis and the paths
+    written; `_de` suffix in German.
 
     The figures are drawn in `jobs` worker processes (default: all cores; 1: here, one after
     another, first) while the workbook and the PDF are written here, each PDF page waiting for
@@ -926,13 +928,15 @@ def make_report(
     what is done, in this thread: ("analysis", 0, None); ("figures", drawn, total), first with
     0 drawn; ("workbook", 0, 1), then 1 of 1; ("pages", pages written, None).
     """
-    from simulation.montecarlo.store import read_results, read_whatif
+    from simulation.montecarlo.store import MONTHLY, read_monthly, read_results, read_whatif
 
     progress = on_progress or (lambda step, done, total: None)
     progress("analysis", 0, None)
     results_dir = Path(results_dir)
     out = Path(out_dir) if out_dir else results_dir
-    replications, monthly, metadata = frames or read_results(results_dir)
+    replications, monthly, metadata = frames or read_results(results_dir, monthly_columns)
+    if monthly is None:
+        monthly = read_monthly(results_dir / MONTHLY, monthly_columns)
     out.mkdir(parents=True, exist_ok=True)
     analysis = build_analysis(replications, monthly, metadata, n_boot=n_boot)
     found = read_whatif(results_dir, metadata.get("config_hash"))

@@ -1,0 +1,78 @@
+"""Peak memory of the parent process of a large run (issue 11, items 5 and 6c).
+
+Runs `itsim run configs/default.yaml --runs N --no-structural --no-plots` and then
+`itsim report` on its folder, each in a fresh Python process that reports its own peak resident
+set size (the worker processes that simulate are not counted: they hold one chunk each). The
+target is below 1 GB for 10,000 replications of the three options. For scale, the figure is
+set against the size the monthly results would take in memory as float64 (the layout before
+they were stored compactly and streamed to disk). Usage:
+python benchmarks/bench_memory.py [--runs N] [--jobs J] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Runs an itsim command in this process and prints its peak RSS in MB as the last line.
+MEASURED = (
+    "import resource, sys\n"
+    "from simulation.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    "sys.exit(code)\n"
+)
+
+
+def peak_mb(*args: str) -> tuple[float, float]:
+    """Peak RSS (MB) of the process running `itsim args`, and its wall seconds."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, *args],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"itsim {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - start
+
+
+def float64_mb(monthly: Path) -> float:
+    """MB the monthly results take in memory as float64 columns (8 bytes a value)."""
+    meta = pq.read_metadata(monthly)
+    return meta.num_rows * meta.num_columns * 8 / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default: temp)")
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="itsim-bench-memory-"))
+    run_mb, run_s = peak_mb(
+        "run", "configs/default.yaml", "--runs", str(args.runs), "--jobs", str(args.jobs),
+        "--out", str(out), "--force", "--no-structural", "--no-plots", "--no-progress",
+    )  # fmt: skip
+    report_mb, report_s = peak_mb("report", str(out), "--no-progress")
+    monthly = out / "monthly.parquet"
+    wide = float64_mb(monthly)
+    scenarios = len(json.loads((out / "metadata.json").read_text("utf-8"))["scenarios"])
+    print(f"peak memory of the parent process, {args.runs:,} replications x {scenarios} options:")
+    print(f"  itsim run     {run_mb:8,.0f} MB  ({run_s:,.0f} s, --jobs {args.jobs})")
+    print(f"  itsim report  {report_mb:8,.0f} MB  ({report_s:,.0f} s)")
+    print(f"  monthly results: {monthly.stat().st_size / 2**20:,.0f} MB on disk, {wide:,.0f} MB")
+    ratios = f"run {run_mb / wide:.2f}, report {report_mb / wide:.2f}"
+    print(f"  as float64 in memory; peak / that: {ratios}")
+    print(f"  target: below 1,024 MB -> {'met' if max(run_mb, report_mb) < 1024 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
