@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_verify(sub)
     _add_init(sub)
+    _add_fit(sub)
     validate = sub.add_parser("validate", help="check a config and list its uncertain parameters")
     validate.add_argument("config")
     return parser
@@ -214,6 +215,40 @@ def _add_init(sub) -> None:
     init.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
+def _add_fit(sub) -> None:
+    """The `itsim fit` command and its options."""
+    fit = sub.add_parser(
+        "fit", help="fit config values from the company's records (tickets, outages, HR, SLA)"
+    )
+    for kind, what in (
+        ("tickets", "a ticket export (CSV/XLSX: ServiceNow, Jira, OTRS/Znuny or plain columns)"),
+        ("outages", "an outage log (start, end, service)"),
+        ("hr", "the HR list (person, role, start and leave dates, reason)"),
+        ("sla", "the provider's monthly SLA reports"),
+    ):
+        fit.add_argument(f"--{kind}", metavar="FILE", action="append", default=[], help=what)
+    fit.add_argument(
+        "--config",
+        default=None,
+        help="the config the values are fitted for: its services, users, business hours, "
+        "knowledge and ranges (combined with few records) (default: configs/default.yaml)",
+    )
+    fit.add_argument(
+        "--mapping",
+        metavar="YAML",
+        help="column mapping per kind of record: {tickets: {preset: jira, columns: {...}}, ...}",
+    )
+    fit.add_argument("--users", type=_int_between(1, 1_000_000), help="users of every service")
+    fit.add_argument(
+        "--out",
+        metavar="FRAGMENT",
+        help="the fragment to write, e.g. configs/fitted.yaml: it extends the config and runs "
+        "with `itsim run` (default: print it)",
+    )
+    fit.add_argument("--force", action="store_true", help="replace FRAGMENT if it exists")
+    fit.add_argument("--seed", type=_seed, default=None, help="seed of the bootstrap refits")
+
+
 def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--executor",
@@ -277,6 +312,7 @@ def _dispatch(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"run": _run, "report": _report, "sensitivity": _sensitivity, "verify": _verify}
     commands["init"] = _init
+    commands["fit"] = _fit
     try:
         return commands.get(args.command, _validate)(args)
     except ConfigError as exc:  # one line per mistake (every mistake of a config at once)
@@ -718,6 +754,45 @@ def _init(args: argparse.Namespace) -> int:
         f"itsim init: wrote {out} ({options.template} template, {options.employees} employees, "
         f"{len(options.services)} services; scenarios {', '.join(scenario_names(options))})"
     )
+    print(f"next: itsim validate {out}   then   itsim run {out} --runs 200")
+    return EXIT_OK
+
+
+def _fit(args: argparse.Namespace) -> int:
+    """Fit config values from record files and write (or print) the commented fragment; an
+    unusable record is one line naming file, row and column (exit 2), nothing written."""
+    from simulation.config.init import write_config
+    from simulation.config.loader import load_tree
+    from simulation.config.yamlio import read_yaml
+    from simulation.fitting.api import fit_records
+    from simulation.fitting.errors import RecordError
+    from simulation.fitting.settings import FitSettings
+
+    paths = {k: getattr(args, k) for k in ("tickets", "outages", "hr", "sla") if getattr(args, k)}
+    if not paths:
+        raise ConfigError(None, "--tickets/--outages/--hr/--sla", NO_VALUE, "a record file")
+    config = Path(args.config or Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+    tree, _ = load_tree(config)
+    mapping = read_yaml(args.mapping) if args.mapping else None
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        write_config(out, "", force=False)  # refused before the fitting
+    settings = FitSettings() if args.seed is None else FitSettings(seed=args.seed)
+    try:
+        result = fit_records(paths, tree, mapping, args.users, settings)
+    except RecordError as exc:
+        print(f"itsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:  # no users for a service, an unknown kind: one line
+        print(f"itsim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if out is None:
+        print(result.fragment_text(), end="")
+        return EXIT_OK
+    extends = os.path.relpath(config.resolve(), out.resolve().parent)
+    write_config(out, result.fragment_text(extends=Path(extends).as_posix()), force=args.force)
+    fitted = len(result.values())
+    print(f"itsim fit: wrote {out} ({fitted} values from {sum(map(len, paths.values()))} files)")
     print(f"next: itsim validate {out}   then   itsim run {out} --runs 200")
     return EXIT_OK
 

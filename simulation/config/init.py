@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from simulation.errors import NO_VALUE, ConfigError
+from simulation.files import atomic_path
 
 #: The annotated reference config the templates are cut from.
 REFERENCE = Path(__file__).resolve().parents[2] / "configs" / "default.yaml"
@@ -151,7 +152,8 @@ def write_config(path: str | Path, text: str, force: bool = False) -> None:
         raise ConfigError(None, "OUT", NO_VALUE, f"{path} exists: add --force to replace it")
     if not path.parent.is_dir():
         raise ConfigError(None, "OUT", NO_VALUE, f"{path}: no folder {path.parent}")
-    path.write_text(text, encoding="utf-8")
+    with atomic_path(path) as tmp:  # a reader never sees half a config
+        tmp.write_text(text, encoding="utf-8")
 
 
 def init_config(options: InitOptions, reference: Path = REFERENCE) -> str:
