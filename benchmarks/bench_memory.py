@@ -5,8 +5,13 @@ Runs `itsim run configs/default.yaml --runs N --no-structural --no-plots` and th
 set size (the worker processes that simulate are not counted: they hold one chunk each). The
 target is below 1 GB for 10,000 replications of the three options. For scale, the figure is
 set against the size the monthly results would take in memory as float64 (the layout before
-they were stored compactly and streamed to disk). Usage:
-python benchmarks/bench_memory.py [--runs N] [--jobs J] [--out DIR]
+they were stored compactly and streamed to disk).
+
+`--tile DIR` measures the same parent process without simulating: the replications of a
+finished run in DIR are repeated (renumbered) to N and written chunk by chunk through the run's
+`ResultStore`, which streams them into monthly.parquet as a run does; then `itsim report` reads
+the folder. The workers' simulation is what it leaves out (it runs in other processes). Usage:
+python benchmarks/bench_memory.py [--runs N] [--jobs J] [--out DIR] [--tile RESULTS]
 """
 
 from __future__ import annotations
@@ -44,6 +49,44 @@ def peak_mb(*args: str) -> tuple[float, float]:
     return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - start
 
 
+#: Writes `runs` replications tiled from a results folder through ResultStore, chunk by chunk,
+#: and prints its peak RSS in MB as the last line: tile.py SOURCE OUT RUNS
+TILED = """
+import json, resource, sys
+from pathlib import Path
+import pandas as pd
+from simulation.montecarlo.store import ResultStore
+source, out, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+meta = json.loads((source / "metadata.json").read_text("utf-8"))
+reps = pd.read_parquet(source / "replications.parquet")
+n = int(reps["replication"].max()) + 1
+store = ResultStore(out, tuple(meta["scenarios"]))
+store.begin({**meta, "runs": runs})
+for first in range(0, runs, 50):
+    last = min(runs, first + 50)
+    pick = [("replication", "in", [(r % n) for r in range(first, last)])]
+    monthly = pd.read_parquet(source / "monthly.parquet", filters=pick)
+    part = reps[reps["replication"].isin([r % n for r in range(first, last)])]
+    offset = (first // n) * n
+    store.add(first, part.assign(replication=part["replication"] + offset),
+              monthly.assign(replication=monthly["replication"] + offset))
+store.finish(True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def tiled_mb(source: Path, out: Path, runs: int) -> tuple[float, float]:
+    """Peak RSS (MB) and seconds of writing `runs` tiled replications into `out`."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", TILED, str(source), str(out), str(runs)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"tiling failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - start
+
+
 def float64_mb(monthly: Path) -> float:
     """MB the monthly results take in memory as float64 columns (8 bytes a value)."""
     meta = pq.read_metadata(monthly)
@@ -55,18 +98,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: temp)")
+    parser.add_argument("--tile", type=Path, default=None, help="a finished run to repeat")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="itsim-bench-memory-"))
-    run_mb, run_s = peak_mb(
-        "run", "configs/default.yaml", "--runs", str(args.runs), "--jobs", str(args.jobs),
-        "--out", str(out), "--force", "--no-structural", "--no-plots", "--no-progress",
-    )  # fmt: skip
+    if args.tile:
+        run_mb, run_s = tiled_mb(args.tile, out, args.runs)
+    else:
+        run_mb, run_s = peak_mb(
+            "run", "configs/default.yaml", "--runs", str(args.runs), "--jobs", str(args.jobs),
+            "--out", str(out), "--force", "--no-structural", "--no-plots", "--no-progress",
+        )  # fmt: skip
     report_mb, report_s = peak_mb("report", str(out), "--no-progress")
     monthly = out / "monthly.parquet"
     wide = float64_mb(monthly)
     scenarios = len(json.loads((out / "metadata.json").read_text("utf-8"))["scenarios"])
     print(f"peak memory of the parent process, {args.runs:,} replications x {scenarios} options:")
-    print(f"  itsim run     {run_mb:8,.0f} MB  ({run_s:,.0f} s, --jobs {args.jobs})")
+    how = f"tiled from {args.tile}" if args.tile else f"--jobs {args.jobs}"
+    print(f"  itsim run     {run_mb:8,.0f} MB  ({run_s:,.0f} s, {how})")
     print(f"  itsim report  {report_mb:8,.0f} MB  ({report_s:,.0f} s)")
     print(f"  monthly results: {monthly.stat().st_size / 2**20:,.0f} MB on disk, {wide:,.0f} MB")
     ratios = f"run {run_mb / wide:.2f}, report {report_mb / wide:.2f}"

@@ -149,7 +149,7 @@ def _add_sensitivity(sub) -> None:
     sens.add_argument(
         "--method",
         action="append",
-        choices=("tornado", "spider", "sobol", "break_even", "decision_map", "structural"),
+        choices=("tornado", "spider", "sobol", "delta", "break_even", "decision_map", "structural"),
         help="run only this method (repeatable; default: the config's list)",
     )
     sens.add_argument("--lang", choices=("en", "de"), default="en", help="language of figures")
@@ -405,7 +405,15 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 #: The order in which `run_sensitivity` runs the methods (whatever the config's order).
-_SENSITIVITY_ORDER = ("tornado", "spider", "sobol", "break_even", "decision_map", "structural")
+_SENSITIVITY_ORDER = (
+    "tornado",
+    "spider",
+    "sobol",
+    "delta",
+    "break_even",
+    "decision_map",
+    "structural",
+)
 
 
 def _sensitivity_method(plan: dict[str, int], done: int) -> str:
@@ -462,7 +470,7 @@ def _write_sensitivity(out_dir: Path, result, meta: dict) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("tornado", "spider", "sobol", "break_even", "decision_map", "structural"):
+    for name in _SENSITIVITY_ORDER:
         table = getattr(result, name)
         if table is not None:
             write_csv_atomic(out_dir / f"{name}.csv", table)

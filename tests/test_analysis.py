@@ -488,7 +488,9 @@ def test_functions_work_on_real_results(tmp_path, default_config_path) -> None:
     assert len(bands) == len(order) * 12 * meta["horizon_years"]
     last = bands.groupby("scenario", sort=False).last()
     medians = replications.groupby("scenario")["cost_total_eur"].median().reindex(order)
-    np.testing.assert_allclose(last["p50"].reindex(order), medians, rtol=1e-9)
+    # monthly values are float32 (montecarlo/compact.py): each within a relative 2**-24 of the
+    # float64 value, so a sum of non-negative months is too (twice that for the summation)
+    np.testing.assert_allclose(last["p50"].reindex(order), medians, rtol=2 * 2.0**-24)
 
     curve = exceedance_curve(replications, scenarios=order)
     assert len(curve) == len(order) * 200

@@ -350,9 +350,11 @@ def test_every_board_figure_is_checked(every_figure: dict) -> None:
         "plot_paired_difference", "plot_gap_waterfall", "plot_tornado", "plot_spider",
         "plot_break_even",
     }  # fmt: skip
-    # the Sobol indices and the decision map have no cost axis; plot_cost_distribution is
-    # plot_cost_distributions under the signature of `itsim run`
-    assert plotted - checked == {"plot_sobol", "plot_decision_map", "plot_cost_distribution"}
+    # the Sobol and delta indices and the decision map have no cost axis;
+    # plot_cost_distribution is plot_cost_distributions under the signature of `itsim run`
+    assert plotted - checked == {
+        "plot_sobol", "plot_delta", "plot_decision_map", "plot_cost_distribution"
+    }  # fmt: skip
     assert {"gap_by_category", "gap_by_service", "break_even_cost_npv_eur"} <= set(
         every_figure["en"]
     )

@@ -216,8 +216,10 @@ def test_replication_rows_are_consistent(tmp_path):
     # the float64 total (twice that allows for the float64 summation itself)
     sums = ["cost_total_eur", "cost_discounted_eur", "downtime_hours"]
     assert (monthly[sums].dtypes == np.float32).all()
-    wide = monthly[sums].astype(np.float64).assign(
-        scenario=monthly["scenario"].astype(str), replication=monthly["replication"]
+    wide = (
+        monthly[sums]
+        .astype(np.float64)
+        .assign(scenario=monthly["scenario"].astype(str), replication=monthly["replication"])
     )
     totals = wide.groupby(["scenario", "replication"], sort=False)[sums].sum()
     merged = reps.set_index(["scenario", "replication"]).join(totals.add_suffix("_m"))

@@ -106,6 +106,33 @@ def sobol_table() -> pd.DataFrame:
     )
 
 
+def delta_table() -> pd.DataFrame:
+    """delta and given-data first-order indices; turnover and wage growth are correlated
+    (`CORRELATIONS`), the failure probability lies below the noise level."""
+    table = pd.DataFrame(
+        {
+            "parameter": [
+                "staff.turnover_rate_per_year",
+                FEE,
+                "company.wage_growth_per_year",
+                "providers.msp.failure.annual_probability",
+            ],
+            "delta": [0.31, 0.36, 0.12, 0.03],
+            "delta_ci_low": [0.26, 0.31, 0.08, -0.01],
+            "delta_ci_high": [0.36, 0.41, 0.16, 0.07],
+            "first_order": [0.42, 0.47, 0.21, -0.01],  # a negative index from estimation noise
+            "first_ci_low": [0.33, 0.39, 0.12, -0.05],
+            "first_ci_high": [0.50, 0.55, 0.29, 0.02],
+        }
+    )
+    table["noise_delta"] = 0.08
+    table["noise_first_order"] = 0.02
+    return table
+
+
+CORRELATIONS = [("staff.turnover_rate_per_year", "company.wage_growth_per_year", 0.6)]
+
+
 def sweep_table(slope: float = -9_000.0, at: float = 87.0) -> tuple[pd.DataFrame, dict]:
     """Mean difference hybrid − external = slope × (value − at): zero at `at`."""
     value = np.linspace(20, 200, 10)
@@ -167,6 +194,8 @@ def sensitivity_result() -> SensitivityResult:
         tornado=tornado,
         spider=spider_table(tornado),
         sobol=sobol_table(),
+        delta=delta_table(),
+        correlations=CORRELATIONS,
         break_even=sweep,
         flip=flip,
         decision_map=decision_table(),
@@ -380,6 +409,7 @@ def test_german_figures_have_german_titles(figures: dict) -> None:
         "tornado": "sens_tornado_title",
         "spider": "sens_spider_title",
         "sobol": "sens_sobol_title",
+        "delta": "sens_delta_title",
         "decision_map": "sens_decision_title",
     }
     for stem, key in keys.items():
@@ -495,6 +525,35 @@ def test_sobol_bars_equal_the_indices(figures: dict, lang: str) -> None:
     assert result.figure.axes[0].get_xlim() == (0.0, 1.0)
     subtitle = result.data["subtitle"].replace("\n", " ")
     assert ("interactions" if lang == "en" else "Wechselwirkungen") in subtitle
+
+
+# -- delta ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_delta_bars_equal_the_indices_and_mark_correlated_assumptions(
+    figures: dict, lang: str
+) -> None:
+    result = figures[lang]["delta"]
+    table = delta_table().sort_values("delta", ascending=False)
+    assert result.data["parameters"] == list(table["parameter"])
+    delta, first = patches(result.figure, "delta"), patches(result.figure, "first_order")
+    for row in table.itertuples():
+        assert delta[row.parameter].get_width() == pytest.approx(max(row.delta, 0.0))
+        assert first[row.parameter].get_width() == pytest.approx(max(row.first_order, 0.0))
+        assert mcolors.same_color(delta[row.parameter].get_facecolor(), sp.DELTA_COLOUR)
+    np.testing.assert_allclose(result.data["first_order"], table["first_order"])  # exact: -0.01
+    ax = result.figure.axes[0]
+    assert ax.get_xlim() == (0.0, 1.0)
+    noise = next(line for line in ax.lines if line.get_gid() == "noise")
+    assert noise.get_xdata()[0] == pytest.approx(0.08)
+    # the two correlated assumptions carry the mark, the others not
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    marked = [n.endswith(sp.CORRELATED_MARK) for n in names]
+    partners = {a for a, b, _ in CORRELATIONS} | {b for a, b, _ in CORRELATIONS}
+    assert marked == [p in partners for p in table["parameter"]]
+    subtitle = result.data["subtitle"].replace("\n", " ")
+    assert ("the partner's effect" if lang == "en" else "Wirkung des Partners") in subtitle
 
 
 # -- break-even -----------------------------------------------------------------------------------

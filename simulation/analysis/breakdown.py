@@ -96,7 +96,15 @@ def yearly_costs(
     Sorted by scenario order, then year. Means over years add up to the mean horizon total.
     """
     order = scenario_order(monthly, scenarios)
-    selected = monthly.loc[monthly["scenario"].isin(order)]
+    rows = monthly["scenario"].isin(order)
+    selected = pd.DataFrame(  # plain option names (not categories) and sums in float64
+        {
+            "scenario": monthly.loc[rows, "scenario"].astype(str),
+            "replication": monthly.loc[rows, "replication"],
+            "year": monthly.loc[rows, "year"],
+            column: monthly.loc[rows, column].astype(np.float64),
+        }
+    )
     per_run = (
         selected.groupby(["scenario", "replication", "year"], sort=False)[column]
         .sum()

@@ -79,11 +79,24 @@ def npv_by_part(
     columns = part_columns(monthly, by, services)
     months = monthly["month"].to_numpy(dtype=int)
     factors = discount_factors(int(months.max()) + 1 if months.size else 0, discount_rate)
-    values = monthly[list(columns.values())].to_numpy(dtype=float) * factors[months][:, None]
-    frame = pd.DataFrame(values, columns=list(columns), index=monthly.index)
-    frame["scenario"] = monthly["scenario"].to_numpy()
-    frame["replication"] = monthly["replication"].to_numpy()
-    return frame.groupby(["scenario", "replication"], sort=False)[list(columns)].sum()
+    weights = factors[months]
+    keys = monthly.groupby(["scenario", "replication"], sort=False, observed=True).ngroup()
+    codes = keys.to_numpy()
+    first = np.unique(codes, return_index=True)[1]  # groups in order of first appearance
+    index = pd.MultiIndex.from_arrays(
+        [
+            monthly["scenario"].iloc[first].astype(str).to_numpy(dtype=object),
+            monthly["replication"].iloc[first].to_numpy(dtype=np.int64),
+        ],
+        names=["scenario", "replication"],
+    )
+    # one column at a time in float64 (the monthly frame holds float32): a run of 10,000
+    # replications never has all its discounted values in memory at once
+    sums = {
+        part: np.bincount(codes, monthly[column].to_numpy(dtype=float) * weights, len(first))
+        for part, column in columns.items()
+    }
+    return pd.DataFrame(sums, index=index)
 
 
 def _paired_parts(

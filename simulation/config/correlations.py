@@ -63,3 +63,17 @@ def invalid_pairs(pairs: Sequence[tuple[str, str, float]]) -> tuple[list[tuple[s
     weight = dict(zip(paths, np.abs(vectors[:, 0]), strict=True))
     culprits = [(a, b) for a, b, _ in pairs if min(weight[a], weight[b]) >= 0.1]
     return culprits or [(a, b) for a, b, _ in pairs], smallest
+
+
+def pairs_of_config(tree: object) -> list[tuple[str, str, float]]:
+    """The `correlations` of a config as written (a mapping, e.g. sensitivity.json's `config`)
+    as (path a, path b, Spearman rho) triples; entries that are not a pair with a number are
+    left out (the config was validated when it ran)."""
+    entries = tree.get("correlations") if isinstance(tree, dict) else None
+    pairs = []
+    for entry in entries if isinstance(entries, list) else []:
+        between = entry.get("between") if isinstance(entry, dict) else None
+        rho = entry.get("rank_correlation") if isinstance(entry, dict) else None
+        if isinstance(between, list | tuple) and len(between) == 2 and isinstance(rho, int | float):
+            pairs.append((str(between[0]), str(between[1]), float(rho)))
+    return pairs

@@ -219,7 +219,7 @@ def sensitivity_problem(experiment: Experiment) -> tuple[str, str, str] | None:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return key, path, f"{what}{hint}"
 
-    for key in ("parameters", "sobol_parameters"):
+    for key in ("parameters", "sobol_parameters", "delta_parameters"):
         for i, path in enumerate(getattr(settings, key)):
             if path not in uncertain:
                 return unknown(

@@ -646,7 +646,8 @@ class Scenario(Strict):
 class SensitivityMethod(StrEnum):
     TORNADO = "tornado"
     SPIDER = "spider"
-    SOBOL = "sobol"
+    SOBOL = "sobol"  # variance shares; assumes independent inputs
+    DELTA = "delta"  # moment-independent and given-data first-order; valid with correlations
     BREAK_EVEN = "break_even"
     DECISION_MAP = "decision_map"
     STRUCTURAL = "structural"
@@ -754,6 +755,9 @@ class SensitivitySettings(Strict):
     sobol_n: Int = Field(64, ge=2, le=65_536)
     sobol_runs: Int | None = Field(None, ge=1, le=100_000)
     sobol_parameters: tuple[str, ...] = ()
+    delta_n: Int = Field(256, ge=64, le=65_536)  # design points of the joint distribution
+    delta_runs: Int | None = Field(None, ge=1, le=100_000)
+    delta_parameters: tuple[str, ...] = ()
     break_even: BreakEven | None = None
     decision_map: DecisionMap | None = None
     structural: Structural | None = None
@@ -897,7 +901,8 @@ class Experiment(Strict):
             raise ConfigValueError(
                 "sensitivity.methods",
                 [m.value for m in self.sensitivity.methods],
-                "no sobol while `correlations` is set: Sobol indices assume independent inputs",
+                "no sobol while `correlations` is set: Sobol indices assume independent "
+                "inputs; use delta, which is valid for correlated inputs",
             )
         culprits, smallest = invalid_pairs(self.correlation_pairs())
         if culprits:

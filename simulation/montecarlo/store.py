@@ -14,7 +14,7 @@ import platform
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -409,9 +409,45 @@ def read_monthly(
     """monthly.parquet, all columns or those `monthly_columns(names)` picks."""
     import pyarrow.parquet as pq
 
-    if monthly_columns is None:
-        return pd.read_parquet(path)
-    return pd.read_parquet(path, columns=monthly_columns(pq.read_schema(path).names))
+    parquet = pq.ParquetFile(path)
+    names = parquet.schema_arrow.names
+    columns = monthly_columns(names) if monthly_columns else names
+    if parquet.metadata.num_row_groups < 2:
+        return parquet.read(columns=columns).to_pandas()
+    return _by_row_group(parquet, columns)
+
+
+def _by_row_group(parquet: Any, columns: list[str]) -> pd.DataFrame:
+    """The columns of a Parquet file read one row group at a time into arrays allocated once:
+    the peak is the frame plus one row group, not the frame twice (Arrow, then pandas)."""
+    total = parquet.metadata.num_rows
+    arrays: dict[str, np.ndarray] = {}
+    categories: dict[str, pd.Index] = {}
+    start = 0
+    for i in range(parquet.metadata.num_row_groups):
+        piece = parquet.read_row_group(i, columns=columns).to_pandas()
+        stop = start + len(piece)
+        for name in columns:
+            values = piece[name]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                if categories.setdefault(name, values.cat.categories).equals(values.cat.categories):
+                    values = values.cat.codes
+                else:  # row groups with other dictionaries: the plain values
+                    categories.pop(name)
+                    return parquet.read(columns=columns).to_pandas()
+            if name not in arrays:
+                arrays[name] = np.empty(total, dtype=values.to_numpy().dtype)
+            arrays[name][start:stop] = values.to_numpy()
+        start = stop
+    return pd.DataFrame(
+        {
+            name: pd.Categorical.from_codes(arrays[name], categories[name])
+            if name in categories
+            else arrays[name]
+            for name in columns
+        },
+        copy=False,  # the arrays as they are: no consolidation into one block (a second copy)
+    )
 
 
 #: What `itsim report` needs from metadata.json, with the type each must have.
@@ -487,6 +523,7 @@ SENSITIVITY_TABLES: dict[str, tuple[str, ...]] = {
     "tornado": ("parameter", "output_low", "output_high", "baseline", "swing"),
     "spider": ("parameter", "percentile", "output"),
     "sobol": ("parameter", "first_order", "total_order"),
+    "delta": ("parameter", "delta", "first_order"),
     "break_even": ("value", "mean_difference"),
     "decision_map": ("x", "y", "preferred", "p_cheapest"),
     "structural": ("variant", "scenario", "runs", "mean_npv_eur", "p_cheapest_total"),
@@ -513,11 +550,15 @@ class StoredSensitivity:
     tornado: pd.DataFrame | None = None
     spider: pd.DataFrame | None = None
     sobol: pd.DataFrame | None = None
+    delta: pd.DataFrame | None = None
+    delta_runs: int | None = None
     break_even: pd.DataFrame | None = None
     flip: dict[str, float] | None = None
     decision_map: pd.DataFrame | None = None
     structural: pd.DataFrame | None = None
     structural_runs: int | None = None
+    # the config's rank correlations (path a, path b, Spearman rho), empty when independent
+    correlations: list[tuple[str, str, float]] = field(default_factory=list)
 
     @property
     def methods(self) -> list[str]:
@@ -537,6 +578,7 @@ def read_sensitivity(folder: str | Path) -> tuple[StoredSensitivity, dict[str, A
     """
     from pydantic import ValidationError
 
+    from simulation.config.correlations import pairs_of_config
     from simulation.config.schema import SensitivityOutput, SensitivitySettings
     from simulation.errors import ConfigError
 
@@ -593,6 +635,8 @@ def read_sensitivity(folder: str | Path) -> tuple[StoredSensitivity, dict[str, A
         seed=int(meta["seed"]),
         settings=settings,
         sobol_runs=(settings.sobol_runs or runs) if "sobol" in tables else None,
+        delta_runs=(settings.delta_runs or runs) if "delta" in tables else None,
+        correlations=pairs_of_config(meta["config"]),
         flip=flip,
         structural_runs=_int_or_none(meta.get("structural_runs")),
         **tables,

@@ -1,7 +1,7 @@
 """Sensitivity figures: moved to simulation.reporting.figures; kept for existing imports.
 
-Tornado, spider and Sobol figures are in `figures.sensitivity`, break-even and decision map in
-`figures.decision`, parameter names and values in words in `figures.parameters`.
+Tornado, spider, Sobol and delta figures are in `figures.sensitivity`, break-even and decision
+map in `figures.decision`, parameter names and values in words in `figures.parameters`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,16 @@ from simulation.reporting.figures.parameters import (
     parameter_label,
 )
 from simulation.reporting.figures.sensitivity import (
+    CORRELATED_MARK,
+    DELTA_COLOUR,
+    DELTA_FIRST_COLOUR,
     FIRST_ORDER_COLOUR,
     HIGH_COLOUR,
     LINE_COLOURS,
     LOW_COLOUR,
     SENSITIVITY_STEMS,
     TOTAL_ORDER_COLOUR,
+    plot_delta,
     plot_sobol,
     plot_spider,
     plot_tornado,
@@ -32,6 +36,9 @@ from simulation.reporting.figures.sensitivity import (
 )
 
 __all__ = [
+    "CORRELATED_MARK",
+    "DELTA_COLOUR",
+    "DELTA_FIRST_COLOUR",
     "FIRST_ORDER_COLOUR",
     "HIGH_COLOUR",
     "LINE_COLOURS",
@@ -49,6 +56,7 @@ __all__ = [
     "parameter_label",
     "plot_break_even",
     "plot_decision_map",
+    "plot_delta",
     "plot_sobol",
     "plot_spider",
     "plot_tornado",

@@ -4,7 +4,8 @@ The numbers come from the tables of `itsim sensitivity` (`analysis.sensitivity`,
 `montecarlo.store.read_sensitivity`); this module only chooses and formats them. One page per
 method present, in the order a board reads them: what moves the result (tornado), what would
 have to be true (break-even), where the cheapest option changes (decision map), structural
-choices, how the result follows each assumption (spider), what explains its variance (Sobol).
+choices, how the result follows each assumption (spider), what explains its variance (Sobol),
+what shapes its distribution (delta, and whether the assumptions are correlated).
 `sensitivity_pages` appends the chapter to an open PDF (the board report's or its own);
 `make_sensitivity_report` re-renders a sensitivity folder's figures and its own short PDF in
 either language without recomputing.
@@ -59,6 +60,7 @@ CHAPTER: tuple[tuple[str, str], ...] = (
     ("structural", "structural_grid"),
     ("spider", "spider"),
     ("sobol", "sobol"),
+    ("delta", "delta"),
 )
 #: Font size and characters per line of the sentences on a page (as the report's summary).
 TEXT_SIZE, TEXT_WIDTH = 10.5, 128
@@ -503,6 +505,79 @@ def sobol_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
     return Section("sobol", sens_text("title_sobol", lang), [headline, rest], headline)
 
 
+def delta_section(sens: StoredSensitivity, ctx: plots.FigureContext) -> Section:
+    """Whether the assumptions are correlated (naming the pairs, and that the indices then
+    include effects through correlated partners), the parameter that shapes the result most
+    (the headline) with its correlated partners, the next two, and how many indices lie below
+    the noise level of an assumption without influence."""
+    lang = ctx.lang
+    table = sens.delta.sort_values("delta", ascending=False, kind="stable")
+    table = table.reset_index(drop=True)
+    pairs = list(getattr(sens, "correlations", None) or [])
+    paragraphs = [_correlation_words(pairs, ctx)]
+    top = table.iloc[0]
+    noise = float(table["noise_delta"].iloc[0]) if "noise_delta" in table else math.nan
+    headline = sens_text(
+        "delta_top_noise" if top["delta"] < noise else "delta_top",
+        lang,
+        parameter=_name(top["parameter"], ctx),
+        delta=_index(top["delta"], lang),
+        low=_index(top["delta_ci_low"], lang),
+        high=_index(top["delta_ci_high"], lang),
+        first=_share(float(np.clip(top["first_order"], 0, 1)), lang),
+        noise=_index(noise, lang),
+    )
+    paragraphs.append(headline)
+    first = str(top["parameter"])
+    partners = [b if a == first else a for a, b, _ in pairs if first in (a, b)]
+    if partners:
+        named = listed([_name(p, ctx) for p in partners], lang)
+        paragraphs.append(sens_text("delta_top_partner", lang, partners=named))
+    following = [
+        sens_text(
+            "delta_item", lang, parameter=_name(r["parameter"], ctx), delta=_index(r["delta"], lang)
+        )
+        for _, r in table.iloc[1:3].iterrows()
+    ]
+    if following:
+        paragraphs.append(sens_text("delta_next", lang, items=listed(following, lang)))
+    if math.isfinite(noise):
+        below = int((table["delta"] < noise).sum())
+        paragraphs.append(
+            sens_text(
+                "delta_noise" if below else "delta_noise_none",
+                lang,
+                n=format_number(int(sens.settings.delta_n), lang),
+                runs=format_number(int(getattr(sens, "delta_runs", None) or sens.runs), lang),
+                noise=_index(noise, lang),
+                k=below,
+                d=len(table),
+            )
+        )
+    return Section("delta", sens_text("title_delta", lang), paragraphs, headline)
+
+
+def _correlation_words(pairs: list[tuple[str, str, float]], ctx: plots.FigureContext) -> str:
+    """Whether the assumptions are independent or which pairs the config correlates (at most
+    four named), and what that means for the indices shown."""
+    lang = ctx.lang
+    if not pairs:
+        return sens_text("delta_independent", lang)
+    named = [
+        sens_text(
+            "delta_pair",
+            lang,
+            a=_name(a, ctx),
+            b=_name(b, ctx),
+            rho=format_number(rho, lang, 2),
+        )
+        for a, b, rho in pairs[:4]
+    ]
+    if len(pairs) > 4:
+        named.append(sens_text("and_more", lang, n=len(pairs) - 4))
+    return sens_text("delta_correlated", lang, pairs=listed(named, lang))
+
+
 def chapter_sections(sens: StoredSensitivity, ctx: plots.FigureContext) -> list[Section]:
     """The chapter's sections: one per method with a table, in the order of `CHAPTER`."""
     builders: dict[str, Callable[[], Section]] = {
@@ -512,6 +587,7 @@ def chapter_sections(sens: StoredSensitivity, ctx: plots.FigureContext) -> list[
         "structural": lambda: structural_section(sens, ctx),
         "spider": lambda: spider_section(sens, ctx),
         "sobol": lambda: sobol_section(sens, ctx),
+        "delta": lambda: delta_section(sens, ctx),
     }
     sections = []
     for method, _ in CHAPTER:
@@ -723,6 +799,11 @@ def _count(value: int, lang: str) -> str:
     if value >= 1_000_000:
         return sens_text("million", lang, value=format_number(value / 1e6, lang, 1))
     return format_number(value, lang)
+
+
+def _index(value: float, lang: str) -> str:
+    """A delta index (0 to 1) with two decimals: 0.31 / 0,31."""
+    return format_number(float(value), lang, 2)
 
 
 def _share(value: float, lang: str) -> str:

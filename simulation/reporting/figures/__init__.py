@@ -13,7 +13,7 @@ output base path, writes a 300 dpi PNG and a vector PDF, and returns a `FigureRe
 - `comparison`: risk against return, the paired difference of two options;
 - `gap`: why one option costs less than another (waterfall of the gap);
 - `parameters`: parameter paths, their values and the analysed result in words;
-- `sensitivity`: tornado, spider, Sobol, and all figures of a sensitivity result;
+- `sensitivity`: tornado, spider, Sobol, delta, and all figures of a sensitivity result;
 - `decision`: break-even of one assumption and the decision map over two;
 - `texts`: `figure_text`, the catalogue's section "figures" (texts not in `reporting.labels`).
 """
@@ -37,6 +37,7 @@ from simulation.reporting.figures.frame import (
 )
 from simulation.reporting.figures.gap import plot_gap_waterfall
 from simulation.reporting.figures.sensitivity import (
+    plot_delta,
     plot_sobol,
     plot_spider,
     plot_tornado,
@@ -57,6 +58,7 @@ __all__ = [
     "plot_cost_distribution",
     "plot_cost_distributions",
     "plot_decision_map",
+    "plot_delta",
     "plot_downtime_by_service",
     "plot_exceedance",
     "plot_fan_chart",

@@ -1,4 +1,4 @@
-"""Which assumptions matter: tornado, spider and Sobol figures, and every figure of a
+"""Which assumptions matter: tornado, spider, Sobol and delta figures, and every figure of a
 sensitivity result (`write_sensitivity_figures`).
 
 Same standard as the other figures (house style, 16:9 slide, title, subtitle saying how to read
@@ -52,7 +52,15 @@ if TYPE_CHECKING:
     from simulation.analysis.sensitivity import SobolReadability
 
 #: File stems of the sensitivity figures (German files get the suffix "_de").
-SENSITIVITY_STEMS = ("tornado", "spider", "sobol", "break_even", "decision_map", "structural_grid")
+SENSITIVITY_STEMS = (
+    "tornado",
+    "spider",
+    "sobol",
+    "delta",
+    "break_even",
+    "decision_map",
+    "structural_grid",
+)
 
 #: Tornado: the result with the assumption at its P10 (light) and at its P90 (dark).
 LOW_COLOUR = "#9ECAE1"
@@ -60,6 +68,12 @@ HIGH_COLOUR = "#08519C"
 #: Sobol: first-order (light) and total-order (dark) indices.
 FIRST_ORDER_COLOUR = "#BCBDDC"
 TOTAL_ORDER_COLOUR = "#54278F"
+#: delta: the moment-independent index (dark) and the given-data first-order index (light);
+#: teal, apart from Sobol's purple, because the indices measure something else.
+DELTA_COLOUR = "#01665E"
+DELTA_FIRST_COLOUR = "#80CDC1"
+#: Marks an assumption correlated with another one (after its name and in the legend).
+CORRELATED_MARK = "↔"
 #: Spider lines, one per assumption (Paul Tol's muted scheme: colour-blind safe, and distinct
 #: from the scenario palette, since these lines are assumptions, not options).
 LINE_COLOURS = (
@@ -552,6 +566,123 @@ def plot_sobol(
         return finish_figure(fig, out_base, ctx, data)
 
 
+# -- delta ----------------------------------------------------------------------------------------
+
+_DELTA_COLUMNS = (
+    "delta",
+    "delta_ci_low",
+    "delta_ci_high",
+    "first_order",
+    "first_ci_low",
+    "first_ci_high",
+)
+
+
+def _delta_legend(fig, lang: str, noise: bool, correlated: bool) -> None:
+    """delta and first-order bars, the interval line, the noise level and the mark of a
+    correlated assumption (the last two where drawn), below the axes."""
+    interval = Line2D([], [], color=DARK, linewidth=1.6, marker="|", markersize=10)
+    handles = [Patch(color=DELTA_COLOUR), Patch(color=DELTA_FIRST_COLOUR), interval]
+    keys = ["sens_delta_bar", "sens_delta_first", "sens_bootstrap_ci"]
+    if noise:
+        handles.append(Line2D([], [], color=DARK, linewidth=1.4, linestyle="--"))
+        keys.append("sens_delta_noise")
+    if correlated:
+        mark = r"$\leftrightarrow$"
+        handles.append(Line2D([], [], color=DARK, linestyle="none", marker=mark, markersize=14))
+        keys.append("sens_delta_correlated_mark")
+    figure_legend(
+        fig, handles, [label(k, lang) for k in keys], "bottom", ncols=min(len(keys), 3), fontsize=13
+    )
+
+
+def _delta_bars(ax, exact: dict[str, np.ndarray], parameters: list[str]) -> dict[str, Any]:
+    """Per parameter a delta bar above a first-order bar, each with its interval; indices below
+    zero drawn at zero. Returns the values drawn."""
+    y = np.arange(len(parameters), dtype=float)
+    height = 0.38
+    drawn: dict[str, np.ndarray] = {}
+    for key, low, high, offset, colour in (
+        ("delta", "delta_ci_low", "delta_ci_high", -height / 2, DELTA_COLOUR),
+        ("first_order", "first_ci_low", "first_ci_high", height / 2, DELTA_FIRST_COLOUR),
+    ):
+        shown = np.clip(np.nan_to_num(exact[key], nan=0.0), 0.0, 1.0)
+        bars = ax.barh(y + offset, shown, height=height, color=colour, zorder=2)
+        for patch, p in zip(bars.patches, parameters, strict=True):
+            patch.set_gid(f"{key}:{p}")
+        drawn[key] = shown
+        for j in range(len(parameters)):
+            _interval_whiskers(ax, y[j] + offset, (exact[low][j], exact[high][j]))
+    return drawn
+
+
+def _noise_level(table: pd.DataFrame) -> float:
+    """The noise level of a delta table (`noise_delta`, a dummy's upper bound), NaN where there
+    is none to draw (missing, or not inside the axis)."""
+    noise = float(table["noise_delta"].iloc[0]) if "noise_delta" in table and len(table) else 0.0
+    return noise if np.isfinite(noise) and 0 < noise < 1 else math.nan
+
+
+def plot_delta(
+    table: pd.DataFrame,
+    ctx: FigureContext,
+    out_base: str | Path,
+    output_label: str,
+    top: int | None = 15,
+    correlations: list[tuple[str, str, float]] | tuple = (),
+) -> FigureResult:
+    """delta indices (`analysis.sensitivity.delta_table`): per parameter a delta bar (how far
+    knowing it shifts the whole distribution of the result) above a bar of its given-data
+    first-order index (share of the variance it explains with what moves with it), with
+    bootstrap intervals, sorted by delta (largest at the top; at most `top` rows), and the
+    noise level of a dummy parameter as a dashed line. Parameters in `correlations` (path a,
+    path b, rho) carry a mark after their name, and the subtitle says that an index then
+    includes what the partner carries. Indices below zero are drawn at zero; `data` keeps the
+    exact values."""
+    lang = ctx.lang
+    rows = table.sort_values("delta", ascending=False, kind="stable", na_position="last")
+    rows = (rows.head(top) if top else rows).reset_index(drop=True)
+    n = len(rows)
+    parameters = [str(p) for p in rows["parameter"]]
+    exact = {
+        c: rows[c].to_numpy(float) if c in rows else np.full(n, np.nan) for c in _DELTA_COLUMNS
+    }
+    partnered = {p for a, b, _ in correlations for p in (a, b)}
+    correlated = [p in partnered for p in parameters]
+    title = label("sens_delta_title", lang)
+    subtitle = label("sens_delta_subtitle", lang, output=output_label)
+    if any(correlated):
+        subtitle = f"{subtitle}. {label('sens_delta_correlated', lang, mark=CORRELATED_MARK)}"
+    noise = _noise_level(rows)
+    with house_style():
+        fig, (ax,) = new_figure(ctx, title, subtitle)
+        _delta_legend(fig, lang, bool(np.isfinite(noise)), any(correlated))
+        wrap, size = _row_names_fit(fig, n, 70)
+        names = [
+            parameter_label(p, lang, ctx, wrap) + (f" {CORRELATED_MARK}" if c else "")
+            for p, c in zip(parameters, correlated, strict=True)
+        ]
+        drawn = _delta_bars(ax, exact, parameters)
+        if np.isfinite(noise):
+            ax.axvline(noise, color=DARK, linewidth=1.4, linestyle="--", zorder=1).set_gid("noise")
+        _row_axes(ax, np.arange(n, dtype=float), names, size)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_locator(FixedLocator(np.linspace(0, 1, 6)))
+        ax.xaxis.set_major_formatter(lambda x, _pos: format_number(x, lang, 1))
+        ax.set_xlabel(label("sens_delta_axis", lang))
+        data = {
+            "parameters": parameters,
+            "labels": names,
+            "y": np.arange(n, dtype=float),
+            **exact,
+            "delta_drawn": drawn["delta"],
+            "first_drawn": drawn["first_order"],
+            "noise_delta": noise,
+            "correlated": correlated,
+        }
+        return finish_figure(fig, out_base, ctx, data)
+
+
 # -- all figures of a sensitivity result ----------------------------------------------------------
 
 
@@ -612,8 +743,8 @@ def write_sensitivity_figures(
     settings: Any = None,
 ) -> dict[str, FigureResult]:
     """Draw every table of a `sensitivity.SensitivityResult` into `out_dir` (stems `tornado`,
-    `spider`, `sobol`, `break_even`, `decision_map`, "_de" in German); returns the figures by
-    stem. The footer states the result's replications per design point and seed.
+    `spider`, `sobol`, `delta`, `break_even`, `decision_map`, "_de" in German); returns the
+    figures by stem. The footer states the result's replications per design point and seed.
 
     The swept parameter and scenarios of the break-even and the two parameters of the decision
     map come from `settings` (the config's `sensitivity` section) or `result.settings`; without
@@ -645,6 +776,16 @@ def write_sensitivity_figures(
             path("sobol"),
             output_label,
             sobol_n=getattr(settings, "sobol_n", None),
+        )
+    if _has(getattr(result, "delta", None)):
+        delta_runs = getattr(result, "delta_runs", None) or result.runs
+        delta_ctx = replace(ctx, provenance=replace(provenance, runs=int(delta_runs)))
+        figures["delta"] = plot_delta(
+            result.delta,
+            delta_ctx,
+            path("delta"),
+            output_label,
+            correlations=getattr(result, "correlations", None) or (),
         )
     if _has(result.break_even):
         figures["break_even"] = _break_even_figure(result, settings, ctx, path("break_even"))
