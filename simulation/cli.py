@@ -247,6 +247,12 @@ def _add_fit(sub) -> None:
     )
     fit.add_argument("--force", action="store_true", help="replace FRAGMENT if it exists")
     fit.add_argument("--seed", type=_seed, default=None, help="seed of the bootstrap refits")
+    fit.add_argument(
+        "--report",
+        metavar="DIR",
+        help="write the diagnostics (fit_report.pdf: data against each fit) into DIR",
+    )
+    fit.add_argument("--lang", choices=("en", "de"), default="en", help="language of the report")
 
 
 def _executor_arguments(parser: argparse.ArgumentParser) -> None:
@@ -796,12 +802,21 @@ def _fit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if out is None:
         print(result.fragment_text(), end="")
-        return EXIT_OK
-    extends = os.path.relpath(config.resolve(), out.resolve().parent)
-    write_config(out, result.fragment_text(extends=Path(extends).as_posix()), force=args.force)
-    fitted = len(result.values())
-    print(f"itsim fit: wrote {out} ({fitted} values from {sum(map(len, paths.values()))} files)")
-    print(f"next: itsim validate {out}   then   itsim run {out} --runs 200")
+    else:
+        extends = Path(os.path.relpath(config.resolve(), out.resolve().parent)).as_posix()
+        write_config(out, result.fragment_text(extends=extends), force=args.force)
+        files = sum(map(len, paths.values()))
+        print(f"itsim fit: wrote {out} ({len(result.values())} values from {files} files)")
+    if args.report:
+        from simulation.reporting.fit_report import write_fit_report
+
+        folder = Path(args.report)
+        folder.mkdir(parents=True, exist_ok=True)
+        source = str(out or config)
+        written = write_fit_report(result, folder, args.lang, source=source, base_tree=tree)
+        print(f"report: {written['pdf']}", file=sys.stderr if out is None else sys.stdout)
+    if out is not None:
+        print(f"next: itsim validate {out}   then   itsim run {out} --runs 200")
     return EXIT_OK
 
 

@@ -66,6 +66,16 @@ def test_a_messy_export_fits_from_the_command_line(tmp_path: Path, capsys) -> No
     assert "jira columns" in printed
 
 
+def test_the_report_is_written_in_german(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "jira.csv"
+    pd.DataFrame(jira_rows()).to_csv(path, sep=";", index=False)
+    folder = tmp_path / "diagnostics"
+    args = ["fit", "--tickets", str(path), "--users", "150", "--report", str(folder)]
+    assert main([*args, "--lang", "de", "--out", str(tmp_path / "f.yaml")]) == 0
+    assert (folder / "fit_report_de.pdf").stat().st_size > 0
+    assert f"report: {folder / 'fit_report_de.pdf'}" in capsys.readouterr().out
+
+
 def test_a_bad_row_is_one_line_and_nothing_is_written(tmp_path: Path, capsys) -> None:
     rows = jira_rows()
     rows[2]["Created"] = "31.02.2024 10:00"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -31,6 +32,7 @@ SMALL = {
         "STRUCTURAL_RUNS": 2,
     },
     "03_custom_scenario": {"RUNS": 4, "JOBS": 2},
+    "04_fit_your_data": {"RUNS": 4, "JOBS": 1},
 }
 
 
@@ -151,3 +153,28 @@ def test_custom_scenario_runs(tmp_path):
     plus = custom.loc[custom["scenario"] == "hybrid_plus", column].to_numpy()
     assert (hybrid == plus).all()
     assert "cost_distribution" in pngs(out / "custom")
+
+
+@pytest.mark.slow
+def test_notebook_04_fit_your_data_runs(tmp_path):
+    out = tmp_path / "fit"
+    notebook = execute("04_fit_your_data", out, SMALL["04_fit_your_data"])
+    runs = SMALL["04_fit_your_data"]["RUNS"]
+    keys = ["scenario", "replication"]
+    reference = pd.read_parquet(out / "reference" / "replications.parquet").sort_values(keys)
+    fitted = pd.read_parquet(out / "fitted" / "replications.parquet").sort_values(keys)
+    assert len(reference) == len(fitted) == 3 * runs
+    # the fitted service-desk rate (1.09 tickets per user per month, 95%: 1.05-1.13) is drawn,
+    # not the reference's pert(0.5, 1, 2)
+    rate = "param_services.service_desk.incidents_per_user_per_month"
+    assert fitted[rate].between(1.0, 1.2).all()
+    assert not reference[rate].between(1.0, 1.2).all()
+    # the same seed: a value the fit leaves alone is drawn alike in both experiments
+    factor = "param_providers.msp.performance_factor"
+    assert np.array_equal(reference[factor], fitted[factor], equal_nan=True)
+    assert {"effort_P3_en", "rate_en"} <= pngs(out / "figures")
+    printed = "".join(
+        output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
+    )
+    assert "extends:" in printed
+    assert "cheapest option on average" in printed
