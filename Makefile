@@ -18,7 +18,7 @@ help:
 	@echo "make test-fast  the quick part of the suite (under two minutes; no slow validation)"
 	@echo "make verify     the model against theory on this machine (itsim verify)"
 	@echo "make baseline   refresh the regression baseline after a deliberate model change"
-	@echo "make bench      ticket throughput against bare SimPy; --jobs speed-up; CRN variance factor"
+	@echo "make bench      ticket throughput against bare SimPy; --jobs speed-up; CRN variance factor; peak memory"
 	@echo "make lint       ruff check and format check"
 	@echo "make clean      remove results, caches and .venv"
 
@@ -57,6 +57,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tickets.py
 	$(BIN)/python benchmarks/bench_runs.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

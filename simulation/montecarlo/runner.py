@@ -194,8 +194,9 @@ def chunk_bounds(runs: int, jobs: int) -> list[tuple[int, int]]:
     return [(start, min(runs, start + size)) for start in range(0, runs, size)]
 
 
-#: Monthly result rows a run may hold (replications × scenarios × months): about 8 GB in memory
-#: while the parts are consolidated; 33,000 replications of three scenarios over ten years.
+#: Monthly result rows a run may write (replications × scenarios × months): 33,000 replications of
+#: three scenarios over ten years. The run streams them to disk; the report holds their cost
+#: columns (about 1.5 GB of float32 at this size), which is what the limit guards.
 MAX_MONTHLY_ROWS = 12_000_000
 
 
