@@ -4,7 +4,7 @@ configured values that serve as priors, and the knowledge level the records were
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,3 +162,22 @@ class ConfigContext:
             if slug(named) == pid:
                 return pid
         return None
+
+
+def per_service(
+    records: Any,
+    ctx: ConfigContext,
+    settings: Any,
+    fit_one: Callable[..., Any],
+    entries_of: Callable[..., list[Any]],
+) -> tuple[dict[str, Any], list[Any]]:
+    """Fit each service of `records` (in the config's order) with `fit_one(sid, frame, records,
+    ctx, settings)`; return the fits by id and the fragment entries `entries_of(fit, records,
+    ctx, settings)` of them all, in order."""
+    fits: dict[str, Any] = {}
+    entries: list[Any] = []
+    for sid in ctx.ordered(records.frame["service"]):
+        frame = records.frame[records.frame["service"] == sid]
+        fits[sid] = fit_one(sid, frame, records, ctx, settings)
+        entries += entries_of(fits[sid], records, ctx, settings)
+    return fits, entries

@@ -12,7 +12,7 @@ import pandas as pd
 from simulation.config.distributions import Distribution
 from simulation.fitting.censored import EventFit, fit_durations, pseudo_observations, stream
 from simulation.fitting.comments import fit_text, gamma_prior_text, source, spec_text
-from simulation.fitting.context import ConfigContext
+from simulation.fitting.context import ConfigContext, per_service
 from simulation.fitting.fragment import Entry, between, fmt
 from simulation.fitting.rates import GammaPosterior, gamma_prior, poisson_rate
 from simulation.fitting.records import RecordSet
@@ -47,14 +47,7 @@ def fit_outages(
     records: RecordSet, ctx: ConfigContext, settings: FitSettings
 ) -> tuple[dict[str, ServiceOutages], list[Entry]]:
     """Fit every service of an outage log; return the fits and the fragment's entries."""
-    fits: dict[str, ServiceOutages] = {}
-    entries: list[Entry] = []
-    for sid in ctx.ordered(records.frame["service"]):
-        frame = records.frame[records.frame["service"] == sid]
-        fit = _service(sid, frame, records, ctx, settings)
-        fits[sid] = fit
-        entries += _entries(fit, records, ctx, settings)
-    return fits, entries
+    return per_service(records, ctx, settings, _service, _entries)
 
 
 def _prior(ctx: ConfigContext, settings: FitSettings, path: tuple[str, ...]) -> Distribution | None:

@@ -11,7 +11,7 @@ import pandas as pd
 from simulation.config.distributions import Distribution
 from simulation.fitting.censored import EventFit, fit_durations, pseudo_observations, stream
 from simulation.fitting.comments import describe, fit_text, gamma_prior_text, source, spec_text
-from simulation.fitting.context import ConfigContext
+from simulation.fitting.context import ConfigContext, per_service
 from simulation.fitting.fragment import Entry, between, fmt, pct
 from simulation.fitting.rates import (
     HOURS_PER_MONTH,
@@ -58,14 +58,7 @@ def fit_tickets(
     records: RecordSet, ctx: ConfigContext, settings: FitSettings
 ) -> tuple[dict[str, ServiceTickets], list[Entry]]:
     """Fit every service of a ticket export; return the fits and the fragment's entries."""
-    fits: dict[str, ServiceTickets] = {}
-    entries: list[Entry] = []
-    for sid in ctx.ordered(records.frame["service"]):
-        frame = records.frame[records.frame["service"] == sid]
-        fit = _service(sid, frame, records, ctx, settings)
-        fits[sid] = fit
-        entries += _entries(fit, records, ctx, settings)
-    return fits, entries
+    return per_service(records, ctx, settings, _service, _entries)
 
 
 def _service(
