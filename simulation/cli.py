@@ -779,7 +779,6 @@ def _fit(args: argparse.Namespace) -> int:
     from simulation.config.loader import load_tree
     from simulation.config.yamlio import read_yaml
     from simulation.fitting.api import fit_records
-    from simulation.fitting.errors import RecordError
     from simulation.fitting.settings import FitSettings
 
     paths = {k: getattr(args, k) for k in ("tickets", "outages", "hr", "sla") if getattr(args, k)}
@@ -794,10 +793,7 @@ def _fit(args: argparse.Namespace) -> int:
     settings = FitSettings() if args.seed is None else FitSettings(seed=args.seed)
     try:
         result = fit_records(paths, tree, mapping, args.users, settings)
-    except RecordError as exc:
-        print(f"itsim: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:  # no users for a service, an unknown kind: one line
+    except ValueError as exc:  # a RecordError, no users for a service, an unknown kind
         print(f"itsim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if out is None:

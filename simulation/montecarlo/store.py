@@ -433,7 +433,6 @@ def _by_row_group(parquet: Any, columns: list[str]) -> pd.DataFrame:
                 if categories.setdefault(name, values.cat.categories).equals(values.cat.categories):
                     values = values.cat.codes
                 else:  # row groups with other dictionaries: the plain values
-                    categories.pop(name)
                     return parquet.read(columns=columns).to_pandas()
             if name not in arrays:
                 arrays[name] = np.empty(total, dtype=values.to_numpy().dtype)
