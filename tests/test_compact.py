@@ -97,12 +97,18 @@ def test_resumed_parts_hold_ranges(tmp_path):
     store.begin({"runs": 10})
     done = {0, 1, 2, 5, 6, 9}
     keep = frame["replication"].isin(done)
-    names = store._add_resumed(reps[reps["replication"].isin(done)], frame[keep], done)
+    old = tmp_path / "interrupted.parquet"  # an interrupted run's file, with an unfinished one
+    compact_monthly(frame[keep | (frame["replication"] == 4)], SCENARIOS).to_parquet(old)
+    names = store._add_resumed(reps[reps["replication"].isin(done)], {old: (0, 9)}, done, size=2)
     assert sorted(n for n in names if n.startswith("monthly")) == [
-        "monthly-00000000.resumed.parquet",
-        "monthly-00000005.resumed.parquet",
-        "monthly-00000009.resumed.parquet",
+        "monthly-00000000.resumed1.parquet",  # 0-1: a run of three, cut at two
+        "monthly-00000002.resumed1.parquet",
+        "monthly-00000005.resumed1.parquet",
+        "monthly-00000009.resumed1.parquet",
     ]
+    first = pd.read_parquet(store.work / "monthly-00000000.resumed1.parquet")
+    assert len(first) == 2 * len(SCENARIOS) * 12  # two replications, every option and month
+    old.unlink()
     for first, last in ((3, 5), (7, 9)):
         rows = frame["replication"].between(first, last - 1)
         store.add(first, reps[reps["replication"].between(first, last - 1)], frame[rows])

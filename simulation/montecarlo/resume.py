@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: What must match between the folder's run and the resumed one (metadata.json keys).
@@ -52,24 +53,29 @@ def _short(value: Any) -> str:
     return text if len(text) <= 24 else text[:21] + "..."
 
 
+#: Replications a resumed part holds at most. The parts are rewritten one at a time, so resuming
+#: holds the monthly rows of at most this many replications (and the keys of all of them).
+RESUMED_PART_RUNS = 250
+
+
 def completed_rows(
-    frames: list[pd.DataFrame], monthly: list[pd.DataFrame], scenarios: tuple[str, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame, set[int]]:
-    """The rows of replications every scenario completed (duplicates dropped), and their set.
+    frames: list[pd.DataFrame], monthly_keys: list[pd.DataFrame], scenarios: tuple[str, ...]
+) -> tuple[pd.DataFrame, set[int]]:
+    """The rows of replications every scenario completed (duplicates dropped), and their set;
+    `monthly_keys` are the scenario and replication columns of the monthly files.
 
     A chunk is written whole for all scenarios, so a replication missing from one scenario can
     only come from a foreign file; it is run again like any other missing one.
     """
     replications = _union(frames, ["scenario", "replication"])
-    months = _union(monthly, ["scenario", "replication", "month"])
     if replications.empty:
-        return replications, months, set()
+        return replications, set()
+    keys = _union(monthly_keys, ["scenario", "replication"])
     per = replications.groupby("replication")["scenario"].nunique()
-    in_months = months.groupby("replication")["scenario"].nunique() if len(months) else per * 0
+    in_months = keys.groupby("replication")["scenario"].nunique() if len(keys) else per * 0
     whole = per[(per == len(scenarios)) & (in_months.reindex(per.index) == len(scenarios))]
     done = {int(r) for r in whole.index}
-    keep = replications["replication"].isin(done)
-    return replications[keep], months[months["replication"].isin(done)], done
+    return replications[replications["replication"].isin(done)], done
 
 
 def _union(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
@@ -77,6 +83,33 @@ def _union(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True).drop_duplicates(keys, ignore_index=True)
+
+
+def resumed_ranges(done: set[int], size: int = RESUMED_PART_RUNS) -> list[tuple[int, int]]:
+    """The runs of consecutive numbers in `done`, each cut into pieces of at most `size`
+    replications: (first, last), both included."""
+    numbers = np.array(sorted(done), dtype=np.int64)
+    if not len(numbers):
+        return []
+    starts = numbers[np.r_[True, np.diff(numbers) != 1]]
+    ends = numbers[np.r_[np.diff(numbers) != 1, True]]
+    return [
+        (first, min(first + size - 1, end))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+        for first in range(start, end + 1, size)
+    ]
+
+
+def monthly_range(sources: dict[Path, tuple[int, int]], first: int, last: int) -> pd.DataFrame:
+    """The monthly rows of replications `first` to `last` (included) from the files that hold
+    any (`sources`: file to its lowest and highest replication), duplicates dropped."""
+    wanted = [("replication", ">=", first), ("replication", "<=", last)]
+    frames = [
+        pd.read_parquet(path, filters=wanted)
+        for path, (low, high) in sources.items()
+        if low <= last and high >= first
+    ]
+    return _union(frames, ["scenario", "replication", "month"])
 
 
 def pending_bounds(runs: int, size: int, done: set[int]) -> list[tuple[int, int]]:

@@ -255,22 +255,35 @@ class ResultStore:
 
     def resume(self, metadata: dict[str, Any]) -> set[int]:
         """Take up the interrupted run in the folder (the same config, seed, runs and scenarios,
-        else ConfigError): its completed replications become one part, and the set of their
-        numbers is returned; metadata.json notes the resumption."""
+        else ConfigError): its completed replications are rewritten as parts of consecutive
+        replications, and the set of their numbers is returned; metadata.json notes the
+        resumption. Only the replications table and the monthly keys are read whole."""
         from simulation.montecarlo.resume import completed_rows, resumable_metadata
 
         old = resumable_metadata(self.out_dir, metadata)
         old_parts = sorted(self.work.glob("*.parquet")) if self.work.is_dir() else []
-        frames: dict[str, list[pd.DataFrame]] = {"replications": [], "monthly": []}
+        sources = {
+            n: [p for p in old_parts if p.name.startswith(n)] for n in ("replications", "monthly")
+        }
         for name, final in (("replications", REPLICATIONS), ("monthly", MONTHLY)):
-            frames[name] = [pd.read_parquet(p) for p in old_parts if p.name.startswith(name)]
             if old.get("status") != "running" and (self.out_dir / final).is_file():
-                frames[name].append(pd.read_parquet(self.out_dir / final))
-        replications, monthly, done = completed_rows(
-            frames["replications"], frames["monthly"], self.scenario_order
+                sources[name].append(self.out_dir / final)
+        keys = {
+            p: pd.read_parquet(p, columns=["scenario", "replication"]) for p in sources["monthly"]
+        }
+        replications, done = completed_rows(
+            [pd.read_parquet(p) for p in sources["replications"]],
+            list(keys.values()),
+            self.scenario_order,
         )
+        spans = {
+            p: (int(k["replication"].min()), int(k["replication"].max()))
+            for p, k in keys.items()
+            if len(k)
+        }
+        del keys
         self.work.mkdir(exist_ok=True)
-        kept = self._add_resumed(replications, monthly, done)
+        kept = self._add_resumed(replications, spans, done)
         for part in old_parts:
             if part.name not in kept:
                 part.unlink()
@@ -297,22 +310,35 @@ class ResultStore:
             os.replace(tmp, self.work / f"{name}-{stem}.parquet")
 
     def _add_resumed(
-        self, replications: pd.DataFrame, monthly: pd.DataFrame, done: set[int]
+        self,
+        replications: pd.DataFrame,
+        sources: dict[Path, tuple[int, int]],
+        done: set[int],
+        size: int | None = None,
     ) -> set[str]:
-        """The completed replications of an interrupted run as parts, one per run of
-        consecutive numbers (each named by its first, like a chunk), so that every part holds
-        a range of replications that no other part interleaves; the names of the files."""
+        """The completed replications of an interrupted run as parts of consecutive numbers (at
+        most `size`, default `RESUMED_PART_RUNS`), each named by its first like a chunk, so that
+        no other part interleaves them; their monthly rows are read from `sources` (file to its
+        lowest and highest replication) one part at a time. The names of the files written:
+        new names, so that no file still to be read is overwritten."""
+        from simulation.montecarlo.resume import RESUMED_PART_RUNS, monthly_range, resumed_ranges
+
+        tag = f"resumed{self._resumed_generation() + 1}"
         names: set[str] = set()
-        numbers = np.array(sorted(done), dtype=np.int64)
-        starts = numbers[np.r_[True, np.diff(numbers) != 1]] if len(numbers) else numbers
-        ends = numbers[np.r_[np.diff(numbers) != 1, True]] if len(numbers) else numbers
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            stem = f"{start:08d}.resumed"
-            rows = replications["replication"].between(start, end)
-            months = monthly["replication"].between(start, end)
-            self._write_parts(stem, replications[rows], monthly[months])
+        for first, last in resumed_ranges(done, size or RESUMED_PART_RUNS):
+            stem = f"{first:08d}.{tag}"
+            rows = replications["replication"].between(first, last)
+            self._write_parts(stem, replications[rows], monthly_range(sources, first, last))
             names |= {f"replications-{stem}.parquet", f"monthly-{stem}.parquet"}
         return names
+
+    def _resumed_generation(self) -> int:
+        """The highest generation of the resumed parts in the work folder (0: none)."""
+        found = [0]
+        for part in self.work.glob("*.resumed*.parquet"):
+            digits = part.name.split(".resumed", 1)[1].split(".")[0]
+            found.append(int(digits) if digits.isdigit() else 0)
+        return max(found)
 
     def completed_replications(self) -> pd.DataFrame:
         """The replications rows written so far (all parts, sorted)."""

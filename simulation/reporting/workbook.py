@@ -13,6 +13,7 @@ never computes new ones.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable
@@ -443,16 +444,19 @@ def write_excel_report(
         "rate": format_percent(float(meta.get("discount_rate") or 0), ctx.lang, 1),
         "years": meta.get("horizon_years", "?"),
     }
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for sheet in sheets:
-            name = (
-                verification_text("sheet", ctx.lang)
-                if sheet.key == "verification"
-                else sheet_name(sheet.key, ctx.lang)
-            )
-            sheet.frame.to_excel(writer, sheet_name=name, index=False)
-            note = NOTES[sheet.note][ctx.lang].format(**values)
-            style_sheet(writer.book[name], sheet, ctx.lang, note)
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # rows stream to disk: 10,000 x 3 replications fit in memory
+    for sheet in sheets:
+        name = (
+            verification_text("sheet", ctx.lang)
+            if sheet.key == "verification"
+            else sheet_name(sheet.key, ctx.lang)
+        )
+        note = NOTES[sheet.note][ctx.lang].format(**values)
+        write_sheet(book.create_sheet(name), sheet, ctx.lang, note)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
     return path
 
 
@@ -472,35 +476,89 @@ def _width(value: Any, fmt: str) -> int:
     return max(len(line) for line in str(value).splitlines() or [""])
 
 
-def style_sheet(ws, sheet: Sheet, lang: str, note: str) -> None:
-    """Bold, wrapped and frozen header row; number formats by column, row or cell; bold
-    subtotal rows; columns fitted to their content (at most `MAX_WIDTH`); the note on A1."""
+def _cell_value(value: Any) -> Any:
+    """A table value as the cell stores it: NumPy scalars as Python numbers, missing values
+    (None, NaN, NA) as an empty cell, infinities as "inf" (as pandas writes them)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    return value
+
+
+def _rows(frame: pd.DataFrame):
+    """The frame's rows as lists of cell values (without the index)."""
+    for row in frame.itertuples(index=False, name=None):
+        yield [_cell_value(v) for v in row]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _row_formats(row: list, sheet: Sheet, formats: list, lang: str) -> list:
+    """The number format of each cell of a data row: by row (transposed tables), else by
+    column, else by the sheet's cell rule; None for text and for Excel's General."""
+    by_row = number_format(sheet.rows.get(row[0]), lang) if row else None
+    out = []
+    for value, by_column in zip(row, formats, strict=True):
+        fmt = None
+        if _is_number(value):
+            fmt = by_row or by_column
+            if fmt is None and sheet.cell_format is not None:
+                fmt = sheet.cell_format(row[0], value)
+        out.append(fmt)
+    return out
+
+
+def _widths(sheet: Sheet, headers: list, formats: list, lang: str) -> list[int]:
+    """Column widths in characters from the header and the first 500 rows."""
+    widths = [len(str(h or "")) + 2 for h in headers]
+    for row in itertools.islice(_rows(sheet.frame), 500):
+        fitted = zip(row, _row_formats(row, sheet, formats, lang), strict=True)
+        for i, (value, fmt) in enumerate(fitted):
+            widths[i] = max(widths[i], _width(value, fmt or "General") + 1)
+    return [min(max(width, 8), MAX_WIDTH) for width in widths]
+
+
+def write_sheet(ws, sheet: Sheet, lang: str, note: str) -> None:
+    """Write `sheet` into the write-only worksheet `ws`, row by row: a bold, wrapped and frozen
+    header row; number formats by column, row or cell; bold subtotal rows; columns fitted to
+    their content (at most `MAX_WIDTH`); the note as a comment on A1."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
-    headers = [c.value for c in ws[1]]
+    headers = [_cell_value(h) for h in sheet.frame.columns] or [None]  # an empty table: A1
     formats = [number_format(sheet.columns.get(h), lang) for h in headers]
-    widths = [len(str(h or "")) + 2 for h in headers]
-    for count, row in enumerate(ws.iter_rows(min_row=2)):
-        first = row[0].value
-        by_row = number_format(sheet.rows.get(first), lang)
-        strong = len(row) > 1 and str(row[1].value) in sheet.bold
-        for i, cell in enumerate(row):
-            value = cell.value
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                fmt = by_row or formats[i]
-                if fmt is None and sheet.cell_format is not None:
-                    fmt = sheet.cell_format(first, value)
-                if fmt:
-                    cell.number_format = fmt
+    for i, width in enumerate(_widths(sheet, headers, formats, lang), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "B2"
+    top = []
+    for value in headers:
+        cell = WriteOnlyCell(ws, value)
+        cell.font, cell.alignment = bold, Alignment(wrap_text=True, vertical="top")
+        top.append(cell)
+    top[0].comment = Comment(note, "itsim", width=320, height=110)
+    ws.append(top)
+    for row in _rows(sheet.frame):
+        strong = len(row) > 1 and str(row[1]) in sheet.bold
+        cells = []
+        for value, fmt in zip(row, _row_formats(row, sheet, formats, lang), strict=True):
+            if fmt is None and not strong:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(ws, value)
+            if fmt:
+                cell.number_format = fmt
             if strong:
                 cell.font = bold
-            if count < 500:
-                widths[i] = max(widths[i], _width(value, cell.number_format) + 1)
-    for cell, width in zip(ws[1], widths, strict=True):
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[cell.column_letter].width = min(max(width, 8), MAX_WIDTH)
-    ws.freeze_panes = "B2"
-    ws["A1"].comment = Comment(note, "itsim", width=320, height=110)
+            cells.append(cell)
+        ws.append(cells)
