@@ -1,4 +1,12 @@
-"""Immutable distributions with analytic moments, inverse-CDF sampling and spec parsing."""
+"""Immutable distributions for the config: spec parsing, validation and inverse-CDF sampling.
+
+Each distribution of the config is a `scipy.stats` distribution under the names and parameters
+analysts write (``pert(min, mode, max)``, ``lognormal(median, p95)``, ...): its quantiles, CDF
+and moments are scipy's (`ScipyDistribution.frozen`), and `fit` and `from_scipy` turn scipy's
+maximum-likelihood fits into config distributions. Only `Fixed` (a constant) and `Empirical`
+(resampling the values given, which need not be integers) have no scipy counterpart and compute
+their few quantities themselves.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +21,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -27,10 +35,13 @@ __all__ = [
     "LogNormal",
     "Normal",
     "Poisson",
+    "ScipyDistribution",
     "Triangular",
     "TruncNormal",
     "Uniform",
     "Weibull",
+    "fit",
+    "from_scipy",
     "parse_distribution",
 ]
 
@@ -231,6 +242,51 @@ class Distribution(ABC):
     __str__ = __repr__
 
 
+class ScipyDistribution(Distribution):
+    """A distribution that is a `scipy.stats` distribution: quantiles, CDF and variance (and,
+    in `_ScipyMoments`, the mean) are scipy's; a subclass maps its parameters onto scipy's in
+    `_scipy`. Quantiles at 0 and 1 are the ends of the support exactly, and every quantile lies
+    within it (scipy's discrete quantile at 0 is one below the support)."""
+
+    @abstractmethod
+    def _scipy(self) -> Any:
+        """The frozen scipy.stats distribution with these parameters."""
+
+    @cached_property
+    def frozen(self) -> Any:
+        """The frozen scipy.stats distribution this one is."""
+        return self._scipy()
+
+    @property
+    def variance(self) -> float:
+        """scipy's variance."""
+        return float(self.frozen.var())
+
+    def _ppf(self, u: np.ndarray) -> np.ndarray:
+        low, high = self.support
+        x = self.frozen.ppf(u)
+        # Where scipy's root finding gives up (a beta, i.e. a PERT, at u below about 1e-200),
+        # the quantile is the end of the support: it lies 1e-40 of the width or less from it
+        # for a classic PERT (u^(1/alpha), alpha <= 5). Uniform draws are never that small.
+        lost = np.isnan(x)
+        if lost.any():
+            x = np.where(lost, np.where(u < 0.5, low, high), x)
+        x = np.clip(x, low, high)
+        return np.where(u <= 0.0, low, np.where(u >= 1.0, high, x))
+
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        return self.frozen.cdf(x)
+
+
+class _ScipyMoments(ScipyDistribution):
+    """A scipy distribution whose mean is scipy's too (the mean is not one of its parameters)."""
+
+    @property
+    def mean(self) -> float:
+        """scipy's mean."""
+        return float(self.frozen.mean())
+
+
 # --------------------------------------------------------------------------------------
 # Concrete distributions
 # --------------------------------------------------------------------------------------
@@ -281,7 +337,7 @@ class Fixed(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Uniform(Distribution):
+class Uniform(_ScipyMoments):
     """Continuous uniform distribution on ``[min, max]``."""
 
     min: float
@@ -294,25 +350,12 @@ class Uniform(Distribution):
         _below("min", self.min, "max", self.max)
 
     @property
-    def mean(self) -> float:
-        """``(min + max) / 2``."""
-        return 0.5 * (self.min + self.max)
-
-    @property
-    def variance(self) -> float:
-        """``(max - min)^2 / 12``."""
-        return (self.max - self.min) ** 2 / 12.0
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(min, max)``."""
         return (self.min, self.max)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.min + u * (self.max - self.min)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return np.clip((x - self.min) / (self.max - self.min), 0.0, 1.0)
+    def _scipy(self) -> Any:
+        return stats.uniform(self.min, self.max - self.min)
 
     def _params(self) -> dict[str, Any]:
         return {"min": self.min, "max": self.max}
@@ -334,7 +377,7 @@ def _check_mode(lo: float, mode: float, hi: float) -> None:
 
 
 @dataclass(frozen=True, repr=False)
-class Triangular(Distribution):
+class Triangular(_ScipyMoments):
     """Triangular distribution on ``[min, max]`` with peak at ``mode``."""
 
     min: float
@@ -348,38 +391,13 @@ class Triangular(Distribution):
         _check_mode(self.min, self.mode, self.max)
 
     @property
-    def mean(self) -> float:
-        """``(min + mode + max) / 3``."""
-        return (self.min + self.mode + self.max) / 3.0
-
-    @property
-    def variance(self) -> float:
-        """``(a^2 + b^2 + c^2 - ab - ac - bc) / 18``."""
-        a, c, b = self.min, self.mode, self.max
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(min, max)``."""
         return (self.min, self.max)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        a, c, b = self.min, self.mode, self.max
-        w = b - a
-        fc = (c - a) / w
-        left = a + np.sqrt(u * w * (c - a))
-        right = b - np.sqrt((1.0 - u) * w * (b - c))
-        return np.clip(np.where(u <= fc, left, right), a, b)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        a, c, b = self.min, self.mode, self.max
-        w = b - a
-        with np.errstate(divide="ignore", invalid="ignore"):
-            left = (x - a) ** 2 / (w * (c - a))
-            right = 1.0 - (b - x) ** 2 / (w * (b - c))
-        out = np.where(x <= c, left, right)
-        out = np.where(x <= a, 0.0, np.where(x >= b, 1.0, out))
-        return np.clip(out, 0.0, 1.0)
+    def _scipy(self) -> Any:
+        width = self.max - self.min
+        return stats.triang((self.mode - self.min) / width, self.min, width)
 
     def _params(self) -> dict[str, Any]:
         return {"min": self.min, "mode": self.mode, "max": self.max}
@@ -390,7 +408,7 @@ class Triangular(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class PERT(Distribution):
+class PERT(_ScipyMoments):
     """(Modified) PERT distribution: a beta distribution scaled to ``[min, max]``.
 
     ``alpha = 1 + lamb * (mode - min) / (max - min)`` and
@@ -420,28 +438,12 @@ class PERT(Distribution):
         return 1.0 + self.lamb * (self.max - self.mode) / (self.max - self.min)
 
     @property
-    def mean(self) -> float:
-        """``(min + lamb * mode + max) / (lamb + 2)``."""
-        return (self.min + self.lamb * self.mode + self.max) / (self.lamb + 2.0)
-
-    @property
-    def variance(self) -> float:
-        """``(max - min)^2 * alpha * beta / ((alpha + beta)^2 (alpha + beta + 1))``."""
-        a, b = self.alpha, self.beta
-        return (self.max - self.min) ** 2 * a * b / ((a + b) ** 2 * (a + b + 1.0))
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(min, max)``."""
         return (self.min, self.max)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        y = special.betaincinv(self.alpha, self.beta, u)
-        return np.clip(self.min + (self.max - self.min) * y, self.min, self.max)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        y = np.clip((x - self.min) / (self.max - self.min), 0.0, 1.0)
-        return special.betainc(self.alpha, self.beta, y)
+    def _scipy(self) -> Any:
+        return stats.beta(self.alpha, self.beta, self.min, self.max - self.min)
 
     def _params(self) -> dict[str, Any]:
         p: dict[str, Any] = {"min": self.min, "mode": self.mode, "max": self.max}
@@ -461,7 +463,7 @@ class PERT(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Normal(Distribution):
+class Normal(ScipyDistribution):
     """Normal distribution with mean ``mean`` and standard deviation ``sd``."""
 
     mean: float
@@ -474,20 +476,12 @@ class Normal(Distribution):
         _positive("sd", self.sd)
 
     @property
-    def variance(self) -> float:
-        """``sd^2``."""
-        return self.sd**2
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(-inf, inf)``."""
         return (-_INF, _INF)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.mean + self.sd * special.ndtri(u)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return special.ndtr((x - self.mean) / self.sd)
+    def _scipy(self) -> Any:
+        return stats.norm(self.mean, self.sd)
 
     def _params(self) -> dict[str, Any]:
         return {"mean": self.mean, "sd": self.sd}
@@ -497,18 +491,8 @@ class Normal(Distribution):
         return {"dist": "normal", "mean": self.mean, "sd": self.sd}
 
 
-def _npdf(z: float) -> float:
-    """Standard normal density; 0 at +-inf."""
-    return math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi) if math.isfinite(z) else 0.0
-
-
-def _z_npdf(z: float) -> float:
-    """``z * phi(z)``, defined as 0 at +-inf."""
-    return z * _npdf(z) if math.isfinite(z) else 0.0
-
-
 @dataclass(frozen=True, repr=False)
-class TruncNormal(Distribution):
+class TruncNormal(_ScipyMoments):
     """Normal(``loc``, ``scale``) truncated to ``[min, max]`` (either bound may be infinite).
 
     ``loc``/``scale`` are the mean and sd of the *parent* normal; the ``mean``/``variance``
@@ -547,8 +531,8 @@ class TruncNormal(Distribution):
         """Normal(``mean``, ``sd``) truncated to ``[min, max]``; ``None`` means unbounded."""
         return cls(mean, sd, -_INF if min is None else min, _INF if max is None else max)
 
-    # Standardised bounds. When the interval lies in the upper half we work with survival
-    # functions (reflection) so that tail truncations keep their precision.
+    # Standardised bounds. The probability of the interval is checked with survival functions
+    # when it lies in the upper half (reflection), so that tail truncations keep their precision.
     @cached_property
     def _ab(self) -> tuple[float, float]:
         return ((self.min - self.loc) / self.scale, (self.max - self.loc) / self.scale)
@@ -570,35 +554,13 @@ class TruncNormal(Distribution):
         return abs(q - p)
 
     @property
-    def mean(self) -> float:
-        """Mean of the truncated distribution: ``loc + scale * (phi(a) - phi(b)) / Z``."""
-        a, b = self._ab
-        return self.loc + self.scale * (_npdf(a) - _npdf(b)) / self._mass
-
-    @property
-    def variance(self) -> float:
-        """``scale^2 * [1 + (a phi(a) - b phi(b)) / Z - ((phi(a) - phi(b)) / Z)^2]``."""
-        a, b = self._ab
-        z = self._mass
-        r = (_npdf(a) - _npdf(b)) / z
-        return self.scale**2 * max(1.0 + (_z_npdf(a) - _z_npdf(b)) / z - r * r, 0.0)
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(min, max)``."""
         return (self.min, self.max)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        p, q = self._pq
-        z = -special.ndtri(p - u * (p - q)) if self._flip else special.ndtri(p + u * (q - p))
-        x = np.clip(self.loc + self.scale * z, self.min, self.max)
-        return np.where(u <= 0.0, self.min, np.where(u >= 1.0, self.max, x))
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        p, q = self._pq
-        z = (x - self.loc) / self.scale
-        out = (p - special.ndtr(-z)) / (p - q) if self._flip else (special.ndtr(z) - p) / (q - p)
-        return np.clip(out, 0.0, 1.0)
+    def _scipy(self) -> Any:
+        a, b = self._ab
+        return stats.truncnorm(a, b, self.loc, self.scale)
 
     def _params(self) -> dict[str, Any]:
         p: dict[str, Any] = {"mean": self.loc, "sd": self.scale}
@@ -617,7 +579,7 @@ class TruncNormal(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class LogNormal(Distribution):
+class LogNormal(_ScipyMoments):
     """Lognormal distribution: ``log X ~ Normal(mu, sigma)``.
 
     Alternative constructors: :meth:`from_median_p95`, :meth:`from_interval` (5th and 95th
@@ -669,28 +631,20 @@ class LogNormal(Distribution):
         return math.exp(self.mu)
 
     @property
-    def mean(self) -> float:
-        """``exp(mu + sigma^2 / 2)``."""
-        return math.exp(self.mu + 0.5 * self.sigma**2)
-
-    @property
-    def variance(self) -> float:
-        """``(exp(sigma^2) - 1) * exp(2 mu + sigma^2)``."""
-        s2 = self.sigma**2
-        return math.expm1(s2) * math.exp(2.0 * self.mu + s2)
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(0, inf)``."""
         return (0.0, _INF)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return np.exp(self.mu + self.sigma * special.ndtri(u))
+    @property
+    def variance(self) -> float:
+        """``(exp(sigma^2) - 1) * exp(2 mu + sigma^2)``, here rather than scipy's: scipy 1.17
+        computes exp(sigma^2) - 1 without expm1, which at sigma = 1e-6 (a mean of 1e6 known to
+        within 1) is 4e-5 off."""
+        s2 = self.sigma**2
+        return math.expm1(s2) * math.exp(2.0 * self.mu + s2)
 
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = (np.log(np.where(x > 0, x, 1.0)) - self.mu) / self.sigma
-        return np.where(x > 0, special.ndtr(z), 0.0)
+    def _scipy(self) -> Any:
+        return stats.lognorm(self.sigma, scale=math.exp(self.mu))
 
     def _params(self) -> dict[str, Any]:
         return {"mu": self.mu, "sigma": self.sigma}
@@ -701,7 +655,7 @@ class LogNormal(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Gamma(Distribution):
+class Gamma(_ScipyMoments):
     """Gamma distribution with shape ``k`` and scale ``theta`` (mean ``k * theta``)."""
 
     shape: float
@@ -724,25 +678,12 @@ class Gamma(Distribution):
         return cls((mean / sd) ** 2, sd * sd / mean)
 
     @property
-    def mean(self) -> float:
-        """``shape * scale``."""
-        return self.shape * self.scale
-
-    @property
-    def variance(self) -> float:
-        """``shape * scale^2``."""
-        return self.shape * self.scale**2
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(0, inf)``."""
         return (0.0, _INF)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.scale * special.gammaincinv(self.shape, u)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return special.gammainc(self.shape, np.maximum(x, 0.0) / self.scale)
+    def _scipy(self) -> Any:
+        return stats.gamma(self.shape, scale=self.scale)
 
     def _params(self) -> dict[str, Any]:
         return {"shape": self.shape, "scale": self.scale}
@@ -753,7 +694,7 @@ class Gamma(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Weibull(Distribution):
+class Weibull(_ScipyMoments):
     """Weibull distribution with shape ``k`` and scale ``lambda``."""
 
     shape: float
@@ -767,28 +708,12 @@ class Weibull(Distribution):
         _positive("scale", self.scale)
 
     @property
-    def mean(self) -> float:
-        """``scale * Gamma(1 + 1/shape)``."""
-        return self.scale * math.gamma(1.0 + 1.0 / self.shape)
-
-    @property
-    def variance(self) -> float:
-        """``scale^2 * [Gamma(1 + 2/shape) - Gamma(1 + 1/shape)^2]``."""
-        g1 = math.gamma(1.0 + 1.0 / self.shape)
-        g2 = math.gamma(1.0 + 2.0 / self.shape)
-        return self.scale**2 * (g2 - g1 * g1)
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(0, inf)``."""
         return (0.0, _INF)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            return self.scale * (-np.log1p(-u)) ** (1.0 / self.shape)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return -np.expm1(-((np.maximum(x, 0.0) / self.scale) ** self.shape))
+    def _scipy(self) -> Any:
+        return stats.weibull_min(self.shape, scale=self.scale)
 
     def _params(self) -> dict[str, Any]:
         return {"shape": self.shape, "scale": self.scale}
@@ -799,7 +724,7 @@ class Weibull(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Exponential(Distribution):
+class Exponential(ScipyDistribution):
     """Exponential distribution with the given mean (``rate = 1 / mean``)."""
 
     mean: float
@@ -822,21 +747,12 @@ class Exponential(Distribution):
         return 1.0 / self.mean
 
     @property
-    def variance(self) -> float:
-        """``mean^2``."""
-        return self.mean**2
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(0, inf)``."""
         return (0.0, _INF)
 
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            return -self.mean * np.log1p(-u)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        return -np.expm1(-np.maximum(x, 0.0) / self.mean)
+    def _scipy(self) -> Any:
+        return stats.expon(scale=self.mean)
 
     def _params(self) -> dict[str, Any]:
         return {"mean": self.mean}
@@ -847,7 +763,7 @@ class Exponential(Distribution):
 
 
 @dataclass(frozen=True, repr=False)
-class Poisson(Distribution):
+class Poisson(ScipyDistribution):
     """Poisson distribution with the given mean (integer-valued; samples are integral floats)."""
 
     mean: float
@@ -858,53 +774,12 @@ class Poisson(Distribution):
         _require(self.mean >= 0, "mean", self.mean, "must be non-negative", ">= 0")
 
     @property
-    def variance(self) -> float:
-        """Equal to the mean."""
-        return self.mean
-
-    @property
     def support(self) -> tuple[float, float]:
         """``(0, inf)``, or ``(0, 0)`` when the mean is zero."""
         return (0.0, _INF if self.mean > 0 else 0.0)
 
-    @cached_property
-    def _cdf_table(self) -> np.ndarray | None:
-        """``pdtr(k, mean)`` for k = 0..K covering all but ~1e-16 of the mass (None if huge)."""
-        m = self.mean
-        k_max = math.ceil(m + 12.0 * math.sqrt(m) + 40.0)
-        if k_max > 200_000:
-            return None
-        table = special.pdtr(np.arange(k_max + 1, dtype=float), m)
-        table.flags.writeable = False
-        return table
-
-    def _ppf(self, u: np.ndarray) -> np.ndarray:
-        if self.mean == 0.0:
-            return np.zeros(u.shape)
-        table = self._cdf_table
-        if table is None:
-            return self._ppf_pdtrik(u)
-        # Smallest k with cdf(k) >= u, by binary search in the cached CDF table; the (rare)
-        # u beyond the table's last value fall back to pdtrik.
-        out = np.asarray(np.searchsorted(table, u, side="left"), dtype=float)
-        beyond = out >= len(table)
-        if beyond.any():
-            out[beyond] = self._ppf_pdtrik(u[beyond])
-        return np.where(u >= 1.0, _INF, out)
-
-    def _ppf_pdtrik(self, u: np.ndarray) -> np.ndarray:
-        # Same approach as scipy.stats.poisson.ppf: invert the continuous extension, then fix
-        # the off-by-one from rounding.
-        m = self.mean
-        vals = np.ceil(special.pdtrik(u, m))
-        vals1 = np.maximum(vals - 1.0, 0.0)
-        out = np.where(special.pdtr(vals1, m) >= u, vals1, vals)
-        out = np.where(u <= 0.0, 0.0, out)
-        return np.where(u >= 1.0, _INF, out)
-
-    def _cdf(self, x: np.ndarray) -> np.ndarray:
-        k = np.floor(x)
-        return np.where(k >= 0, special.pdtr(np.maximum(k, 0.0), self.mean), 0.0)
+    def _scipy(self) -> Any:
+        return stats.poisson(self.mean)
 
     def _params(self) -> dict[str, Any]:
         return {"mean": self.mean}
@@ -1001,6 +876,79 @@ class Empirical(Distribution):
     def to_spec(self) -> dict[str, Any]:
         """``{"dist": "empirical", "samples": [...]}`` (sorted)."""
         return {"dist": "empirical", "samples": list(self.samples)}
+
+
+# --------------------------------------------------------------------------------------
+# From scipy: fitted distributions into the config's
+# --------------------------------------------------------------------------------------
+
+#: How a scipy family (its name) becomes a config distribution, from its shape parameters,
+#: location and scale; the families on [0, inf) need the location 0.
+_FROM_SCIPY: dict[str, tuple[bool, Any]] = {
+    "lognorm": (True, lambda s, loc, scale: LogNormal(math.log(scale), s)),
+    "gamma": (True, lambda a, loc, scale: Gamma(a, scale)),
+    "weibull_min": (True, lambda c, loc, scale: Weibull(c, scale)),
+    "expon": (True, lambda loc, scale: Exponential(scale)),
+    "poisson": (True, lambda mu, loc: Poisson(mu)),
+    "norm": (False, lambda loc, scale: Normal(loc, scale)),
+    "uniform": (False, lambda loc, scale: Uniform(loc, loc + scale)),
+    "triang": (False, lambda c, loc, scale: Triangular(loc, loc + c * scale, loc + scale)),
+}
+#: The config families `fit` fits, as scipy families with what the fit holds fixed.
+_FIT: dict[str, tuple[Any, dict[str, float]]] = {
+    "lognormal": (stats.lognorm, {"floc": 0.0}),
+    "gamma": (stats.gamma, {"floc": 0.0}),
+    "weibull": (stats.weibull_min, {"floc": 0.0}),
+    "exponential": (stats.expon, {"floc": 0.0}),
+    "normal": (stats.norm, {}),
+    "uniform": (stats.uniform, {}),
+    "triangular": (stats.triang, {}),
+}
+
+
+def _scipy_parameters(frozen: Any) -> list[float]:
+    """A frozen scipy distribution's shape parameters, location (and scale), in order."""
+    names = [n.strip() for n in (frozen.dist.shapes or "").split(",") if n.strip()]
+    names += ["loc"] + ([] if isinstance(frozen.dist, stats.rv_discrete) else ["scale"])
+    given = dict(zip(names, frozen.args, strict=False)) | dict(frozen.kwds)
+    return [float(given.get(n, {"loc": 0.0, "scale": 1.0}.get(n, math.nan))) for n in names]
+
+
+def from_scipy(frozen: Any) -> Distribution:
+    """The config distribution that is the frozen scipy.stats distribution `frozen` (e.g. one
+    built from `scipy.stats.<family>.fit`): lognorm, gamma, weibull_min, expon and poisson with
+    location 0, norm, uniform and triang. Other families are a DistributionSpecError."""
+    name = frozen.dist.name
+    if name not in _FROM_SCIPY:
+        raise DistributionSpecError(
+            f"scipy.stats.{name} has no config distribution",
+            key="dist",
+            value=name,
+            expected=", ".join(_FROM_SCIPY),
+        )
+    positive, build = _FROM_SCIPY[name]
+    params = _scipy_parameters(frozen)
+    loc = params[-1] if isinstance(frozen.dist, stats.rv_discrete) else params[-2]
+    if positive and loc != 0.0:
+        raise DistributionSpecError(
+            f"loc (={loc!r}) must be 0 for scipy.stats.{name} (fit it with floc=0)",
+            key="loc",
+            value=loc,
+            expected="0",
+        )
+    return build(*params)
+
+
+def fit(name: str, data: Any) -> Distribution:
+    """The config distribution `name` (lognormal, gamma, weibull, exponential, normal, uniform
+    or triangular) fitted to `data` by scipy's maximum likelihood (`rv_continuous.fit`, location
+    fixed at 0 for the families on [0, inf)); `data` may be a `scipy.stats.CensoredData`."""
+    if name not in _FIT:
+        raise DistributionSpecError(
+            f"cannot fit {name!r}", key="dist", value=name, expected=", ".join(_FIT)
+        )
+    family, fixed = _FIT[name]
+    return from_scipy(family(*family.fit(data, **fixed)))
 
 
 # --------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from simulation.config.distributions import Distribution
+from simulation.config.distributions import Distribution, LogNormal, from_scipy
 
 FAMILIES: dict[str, Any] = {
     "lognormal": stats.lognorm,
@@ -81,19 +81,13 @@ class CandidateFit:
         return FAMILIES[self.family].cdf(x, *self.params)
 
     def to_spec(self, divide_by: float = 1.0) -> dict[str, object]:
-        """The config spec of the fitted distribution, its values divided by `divide_by`."""
-        *shapes, _, scale = self.params
-        scale = scale / divide_by
-        if self.family == "lognormal":
-            sigma = shapes[0]
-            return {
-                "dist": "lognormal",
-                "median": scale,
-                "p95": scale * math.exp(Z95 * sigma),
-            }
-        if self.family == "exponential":
-            return {"dist": "exponential", "mean": scale}
-        return {"dist": self.family, "shape": shapes[0], "scale": scale}
+        """The config spec of the fitted distribution, its values divided by `divide_by` (a
+        lognormal by its median and 95th percentile, as analysts write it)."""
+        *shapes, loc, scale = self.params
+        dist = from_scipy(FAMILIES[self.family](*shapes, loc, scale / divide_by))
+        if isinstance(dist, LogNormal):
+            return {"dist": "lognormal", "median": dist.median, "p95": float(dist.ppf(0.95))}
+        return dist.to_spec()
 
 
 @dataclass(frozen=True)
