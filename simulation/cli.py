@@ -248,6 +248,13 @@ def _add_fit(sub) -> None:
     fit.add_argument("--force", action="store_true", help="replace FRAGMENT if it exists")
     fit.add_argument("--seed", type=_seed, default=None, help="seed of the bootstrap refits")
     fit.add_argument(
+        "--calibration-runs",
+        type=_int_between(0, 1000),
+        default=8,
+        help="replications at each factor tried when the provider's performance factor is "
+        "calibrated by the model on its SLA reports (0: do not calibrate)",
+    )
+    fit.add_argument(
         "--report",
         metavar="DIR",
         help="write the diagnostics (fit_report.pdf: data against each fit) into DIR",
@@ -790,7 +797,9 @@ def _fit(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not args.force:
         write_config(out, "", force=False)  # refused before the fitting
-    settings = FitSettings() if args.seed is None else FitSettings(seed=args.seed)
+    settings = FitSettings(calibration_runs=args.calibration_runs)
+    if args.seed is not None:
+        settings = FitSettings(seed=args.seed, calibration_runs=args.calibration_runs)
     try:
         result = fit_records(paths, tree, mapping, args.users, settings)
     except ValueError as exc:  # a RecordError, no users for a service, an unknown kind

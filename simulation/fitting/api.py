@@ -15,6 +15,7 @@ from simulation.fitting.columns import KINDS, ColumnMapping, normalise
 from simulation.fitting.context import ConfigContext
 from simulation.fitting.fragment import Entry, render
 from simulation.fitting.outages import ServiceOutages, fit_outages
+from simulation.fitting.performance import Calibration, calibrate_performance
 from simulation.fitting.providers import ContractSla, fit_sla
 from simulation.fitting.records import (
     RecordSet,
@@ -40,7 +41,8 @@ class FitResult:
     `records` are the tidy records per kind; `tickets`, `outages` (by service id), `staff` and
     `sla` (by provider and service id) the fits with their data, censoring flags, fitted scipy
     distributions and candidate tables (see `event_fits`); `entries` the fragment's values and
-    notes in order.
+    notes in order; `performance` the providers' performance factors calibrated by the model
+    on their SLA reports (by provider id).
     """
 
     records: dict[str, RecordSet]
@@ -51,6 +53,7 @@ class FitResult:
     entries: tuple[Entry, ...] = ()
     settings: FitSettings = field(default_factory=FitSettings)
     with_config: bool = False
+    performance: dict[str, Calibration] = field(default_factory=dict)
 
     def values(self) -> dict[str, Any]:
         """The fitted values by dotted key path (as the fragment writes them)."""
@@ -94,6 +97,13 @@ class FitResult:
             "refits).",
             "Use: merge over a config (`extends: [base.yaml, this file]`) or copy the keys.",
         ]
+        if self.performance:
+            lines.insert(
+                3,
+                "A provider's performance factor is calibrated by the model: the factor at "
+                "which the simulated share of tickets resolved within target matches the "
+                "reported one (simulation.fitting.performance).",
+            )
         if not self.with_config:
             lines.append(
                 "Fitted without a config: no priors, no adjustment for the team's knowledge, "
@@ -150,8 +160,20 @@ def fit_records(
     if "sla" in records:
         sla, found = fit_sla(records["sla"], ctx, settings, outages)
         entries += found
+    performance: dict[str, Calibration] = {}
+    if sla and config_tree is not None and settings.calibration_runs > 0:
+        performance, found = calibrate_performance(config_tree, sla, entries, ctx.prior, settings)
+        entries += found
     return FitResult(
-        records, tickets, outages, staff, sla, tuple(entries), settings, config_tree is not None
+        records,
+        tickets,
+        outages,
+        staff,
+        sla,
+        tuple(entries),
+        settings,
+        config_tree is not None,
+        performance,
     )
 
 

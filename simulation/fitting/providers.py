@@ -219,6 +219,15 @@ def _availability_text(fit: ContractSla, records: RecordSet, ctx: ConfigContext)
     )
 
 
+#: What each reported share is used for (`simulation.fitting.performance`).
+_COMPLIANCE_USE = {
+    "response": "no config key: compare with the simulated response breaches (the "
+    "provider's performance factor is calibrated on resolution)",
+    "resolution": "calibrates providers.{provider}.performance_factor with the model "
+    "(with a config and --calibration-runs above 0)",
+}
+
+
 def _compliance_notes(fit: ContractSla, level: float) -> list[Entry]:
     at = ("providers", fit.provider, "contracts", fit.service)
     notes = []
@@ -230,8 +239,7 @@ def _compliance_notes(fit: ContractSla, level: float) -> list[Entry]:
                 at,
                 comment=f"{what} within target: {int(post.successes):,} of {int(post.trials):,} "
                 f"tickets -> {pct(post.mean)} ({between(*post.interval(level), level, True)}); "
-                f"no config key: compare with the simulated SLA breaches to judge "
-                f"providers.{fit.provider}.performance_factor and the contract's team",
+                + _COMPLIANCE_USE[what].format(provider=fit.provider),
             )
         )
     return notes

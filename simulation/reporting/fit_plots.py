@@ -174,6 +174,10 @@ def draw_quantity(q: Quantity, ctx: FigureContext, target: Target = None) -> Dra
         return draw_share(q, ctx, target)
     if q.kind == "severity_mix":
         return draw_severity_mix(q, ctx, target)
+    if q.kind == "performance":
+        from simulation.reporting.fit_calibration import draw_performance
+
+        return draw_performance(q, ctx, target)
     raise ValueError(f"kind (={q.kind!r}) must be one of {(*EVENT_KINDS, *RATE_KINDS)}")
 
 

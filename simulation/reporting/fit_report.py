@@ -178,7 +178,8 @@ def _staff_quantities(result: FitResult) -> list[Quantity]:
 
 
 def _provider_quantities(result: FitResult) -> list[Quantity]:
-    """Each contract's outage rate factor (where the reports counted outages)."""
+    """Each contract's outage rate factor (where the reports counted outages), and each
+    provider's performance factor calibrated by the model."""
     found = []
     for (pid, sid), contract in result.sla.items():
         if contract.outage_factor is None:
@@ -192,6 +193,16 @@ def _provider_quantities(result: FitResult) -> list[Quantity]:
                 provider=pid,
                 config_key=f"providers.{pid}.contracts.{sid}.outage_rate_factor",
                 detail={"reference": contract.reference, "hours": contract.hours},
+            )
+        )
+    for pid, calibration in result.performance.items():
+        found.append(
+            Quantity(
+                f"sla.{pid}.performance",
+                "performance",
+                calibration,
+                provider=pid,
+                config_key=f"providers.{pid}.performance_factor",
             )
         )
     return found
@@ -612,6 +623,31 @@ def _mix_sentences(q: Quantity, lang: str) -> list[str]:
     return [*sentences, fit_text("mix_fixed", lang, key=q.config_key)]
 
 
+def _performance_sentences(q: Quantity, ctx: FigureContext) -> list[str]:
+    """What the reports count, how the model was run, the factor and what it absorbs."""
+    from simulation.fitting.performance import GRID
+
+    lang, cal = ctx.lang, q.fit
+    low, high = cal.interval(0.95)
+    text = fit_text(
+        "performance_text",
+        lang,
+        met=format_number(cal.met, lang),
+        tickets=format_number(cal.tickets, lang),
+        share=format_percent(cal.observed, lang, 1),
+        services=", ".join(ctx.service_label(s) for s in cal.services),
+        n=format_number(len(GRID), lang),
+        runs=format_number(len(cal.shares), lang),
+        years=format_number(cal.years, lang),
+        at_one=format_percent(cal.at_one, lang, 1),
+        median=sig(cal.posterior.median, lang),
+        low=sig(low, lang),
+        high=sig(high, lang),
+        key=q.config_key,
+    )
+    return [text, fit_text("performance_edge", lang)] if cal.at_edge else [text]
+
+
 def quantity_paragraph(q: Quantity, result: FitResult, ctx: FigureContext) -> str:
     """The plain-language paragraph of a quantity's page: what the records say, how the value
     was fitted, how sure it is, and what goes into the config."""
@@ -622,6 +658,8 @@ def quantity_paragraph(q: Quantity, result: FitResult, ctx: FigureContext) -> st
         sentences = _share_sentences(q, lang)
     elif q.kind == "severity_mix":
         sentences = _mix_sentences(q, lang)
+    elif q.kind == "performance":
+        sentences = _performance_sentences(q, ctx)
     else:
         sentences = _rate_sentences(q, lang)
     return " ".join(sentences)
