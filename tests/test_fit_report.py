@@ -44,7 +44,7 @@ from simulation.reporting.fit_report import (
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDS = ROOT / "configs" / "examples" / "records"
-KINDS = (*EVENT_KINDS, *RATE_KINDS, "business_hours", "severity_mix")
+KINDS = (*EVENT_KINDS, *RATE_KINDS, "business_hours", "severity_mix", "performance")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,8 @@ def result(tmp_path_factory, base_tree):
         "hr": RECORDS / "hr.csv",
         "sla": RECORDS / "sla_reports.csv",
     }
-    return fit_records(paths, base_tree, settings=FitSettings(replicates=9))
+    settings = FitSettings(replicates=9, calibration_runs=3)  # a calibration page, quickly
+    return fit_records(paths, base_tree, settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_the_first_page_lists_what_changed_most(result, base_tree):
 
 
 def test_the_slides_are_written_on_request(result, tmp_path):
-    staff_only = replace(result, tickets={}, outages={}, sla={})
+    staff_only = replace(result, tickets={}, outages={}, sla={}, performance={})
     written = write_fit_report(staff_only, tmp_path, "de", figures=True)
     assert set(written) == {"pdf", "hr.turnover", "hr.time_to_fill"}
     for key in ("hr.turnover", "hr.time_to_fill"):
@@ -235,7 +236,8 @@ def test_qq_points_of_a_sample_from_the_fit_lie_near_the_diagonal(
 # -- the texts -----------------------------------------------------------------------------------
 
 SOURCES = [
-    Path(simulation.reporting.__file__).parent / f for f in ("fit_plots.py", "fit_report.py")
+    Path(simulation.reporting.__file__).parent / f
+    for f in ("fit_plots.py", "fit_report.py", "fit_calibration.py")
 ]
 
 

@@ -169,9 +169,13 @@ def test_notebook_04_fit_your_data_runs(tmp_path):
     rate = "param_services.service_desk.incidents_per_user_per_month"
     assert fitted[rate].between(1.0, 1.2).all()
     assert not reference[rate].between(1.0, 1.2).all()
-    # the same seed: a value the fit leaves alone is drawn alike in both experiments
+    # the provider's performance factor is calibrated on the SLA reports (median 1.79, 95%:
+    # 1.55-2.07; fitted.yaml), not the reference's lognormal(median 1, p95 1.6)
     factor = "param_providers.msp.performance_factor"
-    assert np.array_equal(reference[factor], fitted[factor], equal_nan=True)
+    assert fitted[factor].dropna().between(1.3, 2.5).all()
+    # the same seed: a value the fit leaves alone is drawn alike in both experiments
+    wages = "param_company.wage_growth_per_year"
+    assert np.array_equal(reference[wages], fitted[wages], equal_nan=True)
     assert {"effort_P3_en", "rate_en"} <= pngs(out / "figures")
     printed = "".join(
         output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
