@@ -88,3 +88,23 @@ def test_known_factors_are_recovered_within_their_intervals(base, shares):
             hits += low <= truth <= high
             assert high / low < 4, (truth, seed, low, high)
     assert hits >= 15
+
+
+def test_a_contract_without_simulated_tickets_gets_a_note_not_a_value(monkeypatch):
+    from simulation.fitting import performance
+    from simulation.fitting.rates import BetaPosterior
+    from simulation.fitting.settings import FitSettings
+
+    def no_tickets(*args):
+        return np.full((3, len(GRID)), np.nan)
+
+    monkeypatch.setattr(performance, "simulated_shares", no_tickets)
+    tree, _ = load_tree(ROOT / "configs" / "default.yaml")
+    reports = BetaPosterior(91.0, 11.0, 90.0, 100.0)
+    fit = ContractSla("msp", "service_desk", np.zeros(12), 0, 0, None, "", None, None, reports)
+    found, entries = performance.calibrate_performance(
+        tree, {("msp", "service_desk"): fit}, [], lambda path: None, FitSettings()
+    )
+    assert found == {}
+    assert [e.is_note for e in entries] == [True]
+    assert "no tickets" in entries[0].comment

@@ -123,6 +123,10 @@ def calibrate_performance(
         shares = simulated_shares(
             base, pid, name, services, settings.calibration_runs, settings.seed
         )
+        if not np.isfinite(shares).all(axis=1).any():  # no future with the provider's tickets
+            note = "the model gives these contracts no tickets over the reports' period"
+            entries.append(Entry(("providers", pid), comment=f"performance_factor: {note}"))
+            continue
         prior, prior_text = _prior(prior_of(path))
         met = sum(float(f.resolution.successes) for f in fits)
         tickets = sum(float(f.resolution.trials) for f in fits)
