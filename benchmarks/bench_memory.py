@@ -41,16 +41,23 @@ MEASURED = (
 )
 
 
-def peak_mb(*args: str) -> tuple[float, float]:
-    """Peak RSS (MB) of the process running `itsim args`, and its wall seconds."""
+def _measured(script: str, what: str, *args: str) -> tuple[list[str], float]:
+    """Run `script` (Python source) with `args` in a fresh process from the project folder:
+    its output lines and wall seconds; a failure ends the benchmark naming `what`."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", MEASURED, *args],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
-        sys.exit(f"itsim {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - start
+        sys.exit(f"{what} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines(), time.perf_counter() - start
+
+
+def peak_mb(*args: str) -> tuple[float, float]:
+    """Peak RSS (MB) of the process running `itsim args`, and its wall seconds."""
+    lines, seconds = _measured(MEASURED, f"itsim {' '.join(args)}", *args)
+    return float(lines[-1]), seconds
 
 
 #: Writes `runs` replications tiled from a results folder through ResultStore, chunk by chunk,
@@ -81,14 +88,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 def tiled_mb(source: Path, out: Path, runs: int) -> tuple[float, float]:
     """Peak RSS (MB) and seconds of writing `runs` tiled replications into `out`."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", TILED, str(source), str(out), str(runs)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        sys.exit(f"tiling failed:\n{done.stderr[-2000:]}")
-    return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - start
+    lines, seconds = _measured(TILED, "tiling", str(source), str(out), str(runs))
+    return float(lines[-1]), seconds
 
 
 #: Marks a finished folder interrupted, resumes and consolidates it as `itsim run --resume`
@@ -111,14 +112,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 def resumed_mb(out: Path) -> tuple[float, bool]:
     """Peak RSS (MB) of resuming the finished run in `out`, and whether its bytes stayed."""
-    done = subprocess.run(
-        [sys.executable, "-c", RESUMED, str(out)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        sys.exit(f"resuming failed:\n{done.stderr[-2000:]}")
-    same, peak = done.stdout.strip().splitlines()[-2:]
-    return float(peak), same == "True"
+    lines, _ = _measured(RESUMED, "resuming", str(out))
+    return float(lines[-1]), lines[-2] == "True"
 
 
 def float64_mb(monthly: Path) -> float:
